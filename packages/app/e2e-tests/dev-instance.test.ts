@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { screenshot, signIn } from './helpers';
+
+test.describe('the dev instance with the CloudCart example organisation', () => {
+  test('the catalog lists the example components', async ({ page }) => {
+    await signIn(page, '/');
+    const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+    await expect(
+      nav.getByRole('link', { name: 'Catalog', exact: true }),
+    ).toBeVisible();
+
+    // The catalog is the dev instance's landing page (app-config.yaml mounts it at /).
+    await page.goto('/?filters[kind]=component&filters[user]=all');
+    await expect(
+      page.getByRole('link', { name: 'Orders API', exact: true }),
+    ).toBeVisible();
+    await expect(
+      page
+        .getByRole('link', { name: 'otel-starter' })
+        .or(page.getByRole('link', { name: /OpenTelemetry starter/i }))
+        .first(),
+    ).toBeVisible();
+    await expect(page.getByText(/All components \(\d+\)/)).toBeVisible();
+    const heading = await page
+      .getByText(/All components \(\d+\)/)
+      .textContent();
+    expect(Number(heading?.match(/\((\d+)\)/)?.[1])).toBeGreaterThanOrEqual(35);
+    await screenshot(page, 'catalog');
+  });
+
+  test('an entity page opens with its owner and golden-path provenance', async ({
+    page,
+  }) => {
+    await signIn(page, '/catalog/default/component/orders-api');
+    await expect(
+      page.getByRole('heading', { name: /Orders API|orders-api/ }).first(),
+    ).toBeVisible();
+    await expect(
+      page.getByText('orders', { exact: true }).first(),
+    ).toBeVisible();
+    await expect(page.getByText('About')).toBeVisible();
+    await screenshot(page, 'entity-orders-api');
+  });
+
+  test('the Create page lists the golden-path templates', async ({ page }) => {
+    await signIn(page, '/create');
+    for (const name of [
+      /API service/i,
+      /Worker/i,
+      /Cron job/i,
+      /platform tool/i,
+    ]) {
+      await expect(page.getByRole('heading', { name }).first()).toBeVisible();
+    }
+    await screenshot(page, 'create-page');
+  });
+
+  test('the Paved Road page lists golden paths with their versions', async ({
+    page,
+  }) => {
+    await signIn(page, '/paved-road');
+    await expect(page.getByText(/Golden paths \(4\)/)).toBeVisible();
+    await expect(page.getByRole('cell', { name: '2.3.0' })).toBeVisible();
+    await screenshot(page, 'paved-road-page');
+  });
+});

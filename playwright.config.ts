@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+import { generateProjects } from '@backstage/e2e-test-utils/playwright';
+
+/**
+ * Browser tests against the running dev instance, in Debian's Chromium (no browser
+ * download: set PLAYWRIGHT_CHROMIUM to use another executable). The dev instance is
+ * started by ./scripts/start unless one already answers on :3000 outside CI.
+ */
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  webServer: {
+    command: './scripts/start',
+    url: 'http://localhost:3000',
+    reuseExistingServer: !process.env.CI,
+    timeout: 600_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
+  use: {
+    baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
+    actionTimeout: 30_000,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      executablePath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  outputDir: 'node_modules/.cache/e2e-test-results',
+  projects: generateProjects().map(project => ({
+    ...project,
+    use: { ...project.use, channel: undefined },
+  })),
+});

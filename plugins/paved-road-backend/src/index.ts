@@ -1,0 +1,7 @@
+/**
+ * The Paved Road backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { pavedRoadPlugin as default } from './plugin';

@@ -1,0 +1,95 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  PAVED_ROAD_ANNOTATIONS,
+  readGoldenPathProvenance,
+  templateDrift,
+} from '@paved-road/backstage-plugin-common';
+import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
+
+/** Facts read straight off the catalog entity. */
+export const entityFactSource: PavedRoadFactSource = {
+  id: 'entity',
+  description:
+    'Kind, type, ownership, lifecycle, tags and annotations of the catalog entity',
+  async collect({ entity }) {
+    const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const annotations = entity.metadata.annotations ?? {};
+    return {
+      kind: entity.kind,
+      type: spec.type ?? null,
+      owner: spec.owner ?? null,
+      system: spec.system ?? null,
+      lifecycle: spec.lifecycle ?? null,
+      tags: entity.metadata.tags ?? [],
+      hasTechDocs: Boolean(annotations['backstage.io/techdocs-ref']),
+      annotations,
+      relations: (entity.relations ?? []).map(r => ({
+        type: r.type,
+        targetRef: r.targetRef,
+      })),
+    };
+  },
+};
+
+/**
+ * Golden-path provenance, compared with the latest version of the template the entity
+ * came from (read from the Template entity in the catalog).
+ */
+export function createProvenanceFactSource(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+}): PavedRoadFactSource {
+  return {
+    id: 'provenance',
+    description:
+      'Golden-path template and version an entity was scaffolded from, and its drift from the latest version',
+    async collect({ entity }) {
+      const provenance = readGoldenPathProvenance(entity);
+      if (!provenance) {
+        return { goldenPath: false };
+      }
+      const template = await options.catalog.getEntityByRef(
+        provenance.templateRef,
+        { credentials: await options.auth.getOwnServiceCredentials() },
+      );
+      const latest =
+        template?.metadata.annotations?.[
+          PAVED_ROAD_ANNOTATIONS.templateVersion
+        ];
+      return {
+        goldenPath: true,
+        ...provenance,
+        templateFound: Boolean(template),
+        latestVersion: latest ?? null,
+        drift:
+          provenance.templateVersion && latest
+            ? templateDrift(provenance.templateVersion, latest)
+            : null,
+      };
+    },
+  };
+}
+
+/** Runs every applicable source for one entity; a failing source is reported, not fatal. */
+export async function collectFacts(
+  sources: PavedRoadFactSource[],
+  entity: Entity,
+) {
+  const facts: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  await Promise.all(
+    sources
+      .filter(source => source.appliesTo?.(entity) ?? true)
+      .map(async source => {
+        try {
+          facts[source.id] = await source.collect({ entity });
+        } catch (error) {
+          errors[source.id] =
+            error instanceof Error ? error.message : String(error);
+        }
+      }),
+  );
+  return { entityRef: stringifyEntityRef(entity), facts, errors };
+}

@@ -1,0 +1,86 @@
+import { ResponseError } from '@backstage/errors';
+import { ScaffoldEvent, ScaffoldEventInput, TemplateAdoption } from './types';
+
+/**
+ * Finds the base URL of a plugin's API (the shape of Backstage's DiscoveryApi and
+ * DiscoveryService alike).
+ *
+ * @public
+ */
+export interface PavedRoadDiscovery {
+  getBaseUrl(pluginId: string): Promise<string>;
+}
+
+/**
+ * The API of the Paved Road backend.
+ *
+ * @public
+ */
+export interface PavedRoadApi {
+  recordScaffoldEvent(
+    event: ScaffoldEventInput,
+    options?: { token?: string },
+  ): Promise<ScaffoldEvent>;
+  listScaffoldEvents(query?: {
+    templateRef?: string;
+    limit?: number;
+  }): Promise<{ items: ScaffoldEvent[] }>;
+  getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }>;
+}
+
+/**
+ * A client for the Paved Road backend, usable in the browser (with Backstage's fetchApi,
+ * which adds the user's token) and in backends (with a service token passed per call).
+ *
+ * @public
+ */
+export class PavedRoadClient implements PavedRoadApi {
+  private readonly discovery: PavedRoadDiscovery;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(options: {
+    discoveryApi: PavedRoadDiscovery;
+    fetchApi?: { fetch: typeof fetch };
+  }) {
+    this.discovery = options.discoveryApi;
+    this.fetchFn = options.fetchApi?.fetch ?? ((...args) => fetch(...args));
+  }
+
+  async recordScaffoldEvent(
+    event: ScaffoldEventInput,
+    options?: { token?: string },
+  ): Promise<ScaffoldEvent> {
+    return this.request('/scaffold-events', {
+      method: 'POST',
+      body: JSON.stringify(event),
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      },
+    });
+  }
+
+  async listScaffoldEvents(query?: {
+    templateRef?: string;
+    limit?: number;
+  }): Promise<{ items: ScaffoldEvent[] }> {
+    const params = new URLSearchParams();
+    if (query?.templateRef) params.set('templateRef', query.templateRef);
+    if (query?.limit !== undefined) params.set('limit', String(query.limit));
+    const qs = params.toString();
+    return this.request(`/scaffold-events${qs ? `?${qs}` : ''}`);
+  }
+
+  async getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }> {
+    return this.request('/templates/adoption');
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+    const baseUrl = await this.discovery.getBaseUrl('paved-road');
+    const response = await this.fetchFn(`${baseUrl}${path}`, init);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

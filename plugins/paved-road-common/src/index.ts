@@ -1,0 +1,13 @@
+/**
+ * Shared types, annotations, permissions and the API client of the Paved Road bundle.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './client';
+export * from './duration';
+export * from './permissions';
+export * from './provenance';
+export * from './types';
+export * from './versions';

@@ -1,0 +1,31 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Allows asking the backend to re-evaluate scorecards now.
+ *
+ * @public
+ */
+export const pavedRoadEvaluatePermission = createPermission({
+  name: 'paved-road.scorecards.evaluate',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Allows pushing facts and recording scaffold events.
+ *
+ * @public
+ */
+export const pavedRoadFactsWritePermission = createPermission({
+  name: 'paved-road.facts.write',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Every permission the bundle defines, for registration with the permissions registry.
+ *
+ * @public
+ */
+export const pavedRoadPermissions = [
+  pavedRoadEvaluatePermission,
+  pavedRoadFactsWritePermission,
+];

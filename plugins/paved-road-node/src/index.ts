@@ -1,0 +1,7 @@
+/**
+ * Extension points for Paved Road backend modules.
+ *
+ * @packageDocumentation
+ */
+
+export * from './extensions';

@@ -1,0 +1,158 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import {
+  GOLDEN_PATH_TAG,
+  PAVED_ROAD_ANNOTATIONS,
+  durationToHours,
+} from '@paved-road/backstage-plugin-common';
+import useAsync from 'react-use/esm/useAsync';
+import { pavedRoadApiRef } from '../api';
+
+/** One row of the golden-path table. */
+export interface GoldenPathRow {
+  id: string;
+  name: string;
+  namespace: string;
+  title: string;
+  description?: string;
+  version?: string;
+  hoursPerRun?: number;
+  owner?: string;
+  scaffolds: number;
+  hoursSaved: number;
+  versionsInUse: string;
+}
+
+function hoursOf(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  try {
+    return durationToHours(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Golden-path templates in the catalog with their version, the time one run saves, and
+ * how often they have been used (from the Paved Road backend's scaffold events).
+ *
+ * @public
+ */
+export function GoldenPathsContent() {
+  const catalogApi = useApi(catalogApiRef);
+  const pavedRoadApi = useApi(pavedRoadApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
+
+  const { value, loading, error } = useAsync(async () => {
+    const [templates, adoption] = await Promise.all([
+      catalogApi.getEntities({
+        filter: { kind: 'Template', 'metadata.tags': GOLDEN_PATH_TAG },
+      }),
+      pavedRoadApi.getTemplateAdoption(),
+    ]);
+    const byRef = new Map(adoption.items.map(a => [a.templateRef, a]));
+    return templates.items
+      .map((entity): GoldenPathRow => {
+        const ref = stringifyEntityRef(entity);
+        const annotations = entity.metadata.annotations ?? {};
+        const used = byRef.get(ref);
+        return {
+          id: ref,
+          name: entity.metadata.name,
+          namespace: entity.metadata.namespace ?? 'default',
+          title: entity.metadata.title ?? entity.metadata.name,
+          description: entity.metadata.description,
+          version: annotations[PAVED_ROAD_ANNOTATIONS.templateVersion],
+          hoursPerRun: hoursOf(annotations[PAVED_ROAD_ANNOTATIONS.timeSaved]),
+          owner: (entity.spec as { owner?: string } | undefined)?.owner,
+          scaffolds: used?.scaffolds ?? 0,
+          hoursSaved: used?.hoursSaved ?? 0,
+          versionsInUse: used
+            ? Object.entries(used.versions)
+                .map(([v, n]) => `${v} (${n})`)
+                .join(', ')
+            : '',
+        };
+      })
+      .sort((a, b) => a.title.localeCompare(b.title));
+  }, [catalogApi, pavedRoadApi]);
+
+  const columns: TableColumn<GoldenPathRow>[] = [
+    {
+      title: 'Golden path',
+      field: 'title',
+      highlight: true,
+      render: row => (
+        <Link
+          to={entityRoute({
+            kind: 'template',
+            namespace: row.namespace,
+            name: row.name,
+          })}
+        >
+          {row.title}
+        </Link>
+      ),
+    },
+    { title: 'Description', field: 'description' },
+    { title: 'Version', field: 'version' },
+    {
+      title: 'Hours saved per run',
+      field: 'hoursPerRun',
+      type: 'numeric',
+    },
+    { title: 'Scaffolds', field: 'scaffolds', type: 'numeric' },
+    { title: 'Hours saved', field: 'hoursSaved', type: 'numeric' },
+    { title: 'Versions in use', field: 'versionsInUse' },
+    { title: 'Owner', field: 'owner' },
+  ];
+
+  let body;
+  if (loading) {
+    body = <Progress />;
+  } else if (error) {
+    body = <ResponseErrorPanel error={error} />;
+  } else if (!value?.length) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No golden paths yet"
+        description={`Tag a Template with '${GOLDEN_PATH_TAG}' and give it a '${PAVED_ROAD_ANNOTATIONS.templateVersion}' annotation to list it here.`}
+      />
+    );
+  } else {
+    body = (
+      <Table<GoldenPathRow>
+        title={`Golden paths (${value.length})`}
+        options={{ paging: false, search: false, padding: 'dense' }}
+        columns={columns}
+        data={value}
+      />
+    );
+  }
+
+  return (
+    <Content>
+      <ContentHeader title="Golden paths">
+        <SupportButton>
+          Golden-path templates produce services that are production-ready on
+          day one.
+        </SupportButton>
+      </ContentHeader>
+      {body}
+    </Content>
+  );
+}

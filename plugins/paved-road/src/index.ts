@@ -1,0 +1,12 @@
+/**
+ * Paved Road frontend plugin: golden paths and their adoption.
+ *
+ * The legacy frontend system's exports are here; the new frontend system's plugin is
+ * the default export of `@paved-road/backstage-plugin/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { pavedRoadPlugin, PavedRoadPage } from './plugin';
+export { pavedRoadApiRef } from './api';
+export { GoldenPathsContent } from './components/GoldenPathsContent';

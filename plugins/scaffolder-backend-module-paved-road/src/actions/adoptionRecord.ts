@@ -1,0 +1,114 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  PAVED_ROAD_ANNOTATIONS,
+  PavedRoadClient,
+  durationToHours,
+} from '@paved-road/backstage-plugin-common';
+import { examples } from './adoptionRecord.examples';
+
+/**
+ * `paved-road:adoption:record`: records the scaffold event (template, version, entity,
+ * time saved, initiator) with the Paved Road backend, authenticated as this backend.
+ * Template ref, version and time saved default to those of the running template.
+ *
+ * @public
+ */
+export function createAdoptionRecordAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
+  const client = new PavedRoadClient({ discoveryApi: options.discovery });
+  return createTemplateAction({
+    id: 'paved-road:adoption:record',
+    description:
+      'Records a golden-path scaffold event with the Paved Road backend, for adoption and hours-saved reporting',
+    examples,
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'The entity the template created, e.g. component:default/cart-api',
+            ),
+        templateRef: z =>
+          z
+            .string()
+            .optional()
+            .describe('The template; defaults to the running template'),
+        templateVersion: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The template's version; defaults to its backstage.io/template-version",
+            ),
+        hoursSaved: z =>
+          z
+            .number()
+            .min(0)
+            .optional()
+            .describe(
+              "Hours one run saves; defaults to the template's backstage.io/time-saved",
+            ),
+      },
+      output: {
+        eventId: z =>
+          z.string().describe('The id of the recorded scaffold event'),
+        hoursSaved: z => z.number().describe('The hours recorded as saved'),
+      },
+    },
+    async handler(ctx) {
+      const annotations = ctx.templateInfo?.entity?.metadata.annotations ?? {};
+      const templateRef = ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
+      if (!templateRef) {
+        throw new InputError(
+          'input.templateRef is required when the action does not run inside a template',
+        );
+      }
+      const timeSaved = annotations[PAVED_ROAD_ANNOTATIONS.timeSaved];
+      const hoursSaved =
+        ctx.input.hoursSaved ??
+        (timeSaved
+          ? durationToHours(
+              timeSaved,
+              `template annotation '${PAVED_ROAD_ANNOTATIONS.timeSaved}'`,
+            )
+          : 0);
+      const templateVersion =
+        ctx.input.templateVersion ??
+        annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];
+
+      const event = await ctx.checkpoint({
+        key: `paved-road.adoption.${ctx.input.entityRef}`,
+        fn: async () => {
+          const { token } = await options.auth.getPluginRequestToken({
+            onBehalfOf: await options.auth.getOwnServiceCredentials(),
+            targetPluginId: 'paved-road',
+          });
+          const recorded = await client.recordScaffoldEvent(
+            {
+              templateRef,
+              templateVersion,
+              entityRef: ctx.input.entityRef,
+              hoursSaved,
+              initiatedBy: ctx.user?.ref,
+            },
+            { token },
+          );
+          return { id: recorded.id, hoursSaved: recorded.hoursSaved };
+        },
+      });
+      ctx.logger.info(
+        `Recorded ${ctx.input.entityRef} scaffolded from ${templateRef}${
+          templateVersion ? `@${templateVersion}` : ''
+        }, ${event.hoursSaved} hours saved`,
+      );
+      ctx.output('eventId', event.id);
+      ctx.output('hoursSaved', event.hoursSaved);
+    },
+  });
+}
