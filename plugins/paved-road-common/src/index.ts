@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './provenance';
 export * from './types';
 export * from './versions';
+export * from './wrapperTest';

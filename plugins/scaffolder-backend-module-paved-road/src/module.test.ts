@@ -1,5 +1,6 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderModulePavedRoad } from './module';
 
 describe('scaffolderModulePavedRoad', () => {
@@ -15,8 +16,14 @@ describe('scaffolderModulePavedRoad', () => {
           },
         ],
       ],
-      features: [scaffolderModulePavedRoad],
+      features: [scaffolderModulePavedRoad, catalogServiceMock.factory()],
     });
-    expect(ids).toEqual(['paved-road:adoption:record']);
+    expect(ids.sort()).toEqual([
+      'paved-road:adoption:record',
+      'paved-road:guardrails:verify',
+      'paved-road:provenance:annotate',
+      'paved-road:publish:local',
+      'paved-road:wrapper-test',
+    ]);
   });
 });

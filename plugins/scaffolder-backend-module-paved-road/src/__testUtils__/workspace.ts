@@ -1,0 +1,16 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The CloudCart example repositories (examples/repos/<name>). */
+export const exampleRepo = (name: string) =>
+  path.resolve(__dirname, '../../../../examples/repos', name);
+
+/** A fresh temporary workspace, optionally a copy of an example repository. */
+export async function createWorkspace(fromExample?: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-ws-'));
+  if (fromExample) {
+    await fs.cp(exampleRepo(fromExample), dir, { recursive: true });
+  }
+  return dir;
+}

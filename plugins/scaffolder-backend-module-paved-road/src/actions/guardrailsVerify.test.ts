@@ -1,0 +1,117 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import yaml from 'yaml';
+import { createWorkspace } from '../__testUtils__/workspace';
+import { createGuardrailsVerifyAction } from './guardrailsVerify';
+
+async function run(workspacePath: string, input: Record<string, unknown> = {}) {
+  const ctx = createMockActionContext({
+    workspacePath,
+    input: {
+      path: '.',
+      catalogInfoPath: 'catalog-info.yaml',
+      escapeHatches: [],
+      ...input,
+    },
+  });
+  const outputs: Record<string, any> = {};
+  (ctx.output as jest.Mock).mockImplementation((k: string, v: unknown) => {
+    outputs[k] = v;
+  });
+  let error: Error | undefined;
+  await createGuardrailsVerifyAction()
+    .handler(ctx as any)
+    .catch(e => {
+      error = e;
+    });
+  return { outputs, error };
+}
+
+describe('paved-road:guardrails:verify', () => {
+  it('passes the golden-path example orders-api', async () => {
+    const { outputs, error } = await run(await createWorkspace('orders-api'));
+    expect(error).toBeUndefined();
+    expect(outputs.passed).toBe(true);
+    expect(outputs.violations).toEqual([]);
+  });
+
+  it('reports every violation of the hand-rolled payments-ledger, with where it is', async () => {
+    const { outputs, error } = await run(
+      await createWorkspace('payments-ledger'),
+    );
+    expect(outputs.passed).toBe(false);
+    const found = new Set(outputs.violations.map((v: any) => v.guardrail));
+    expect([...found].sort()).toEqual(
+      expect.arrayContaining([
+        'ci',
+        'docs',
+        'image-scan',
+        'network-policy',
+        'resource-limits',
+        'startup-probe',
+      ]),
+    );
+    expect(outputs.violations).toContainEqual(
+      expect.objectContaining({
+        guardrail: 'startup-probe',
+        file: 'k8s/deployment.yaml',
+        location: expect.stringMatching(
+          /^Deployment\/payments-ledger spec\.template\.spec\.containers\[0\]\.startupProbe$/,
+        ),
+      }),
+    );
+    expect(error?.message).toMatch(/breaks \d+ guardrail check\(s\)/);
+    expect(error?.message).toContain('[startup-probe] k8s/deployment.yaml');
+  });
+
+  it('flags latest tags, root users and missing scans in legacy-checkout', async () => {
+    const { outputs } = await run(await createWorkspace('legacy-checkout'));
+    const guardrails = outputs.violations.map((v: any) => v.guardrail);
+    expect(guardrails).toEqual(
+      expect.arrayContaining(['pinned-images', 'non-root', 'image-scan']),
+    );
+  });
+
+  it('names a malformed manifest and its line', async () => {
+    const ws = await createWorkspace('orders-api');
+    await fs.writeFile(
+      path.join(ws, 'k8s/broken.yaml'),
+      'kind: Deployment\n  metadata: [\n',
+    );
+    const { outputs } = await run(ws);
+    expect(outputs.violations).toContainEqual(
+      expect.objectContaining({
+        file: 'k8s/broken.yaml',
+        location: expect.stringMatching(/^line \d+$/),
+      }),
+    );
+  });
+
+  it('records an explicit escape hatch on the entity and exempts that guardrail', async () => {
+    const ws = await createWorkspace('orders-api');
+    await fs.rm(path.join(ws, 'k8s/networkpolicy.yaml'));
+    const reason = 'Partner webhook needs egress to arbitrary IPs (PAY-231)';
+    const { outputs, error } = await run(ws, {
+      escapeHatches: [{ guardrail: 'network-policy', reason }],
+    });
+    expect(error).toBeUndefined();
+    expect(outputs.passed).toBe(true);
+    expect(outputs.exempted).toEqual([
+      expect.stringContaining('[network-policy]'),
+    ]);
+    const entity = yaml.parse(
+      await fs.readFile(path.join(ws, 'catalog-info.yaml'), 'utf8'),
+    );
+    expect(
+      JSON.parse(entity.metadata.annotations['paved-road.io/escape-hatches']),
+    ).toEqual([{ guardrail: 'network-policy', reason }]);
+  });
+
+  it('refuses paths outside the workspace', async () => {
+    const { error } = await run(await createWorkspace('orders-api'), {
+      path: '../..',
+    });
+    expect(error?.message).toMatch(/outside|not allowed/i);
+  });
+});

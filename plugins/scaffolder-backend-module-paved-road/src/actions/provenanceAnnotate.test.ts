@@ -1,0 +1,81 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createWorkspace } from '../__testUtils__/workspace';
+import { createProvenanceAnnotateAction } from './provenanceAnnotate';
+
+const catalogInfo = `# The service's catalog entry; keep this comment.
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: cart-api # inline comment
+  annotations:
+    backstage.io/techdocs-ref: dir:.
+spec:
+  type: service
+  owner: group:default/checkout
+  lifecycle: production
+`;
+
+const templateInfo = {
+  entityRef: 'template:default/api-service',
+  entity: {
+    metadata: {
+      name: 'api-service',
+      annotations: { 'backstage.io/template-version': '2.3.0' },
+    },
+  },
+};
+
+async function annotate(ws: string, input: Record<string, unknown> = {}) {
+  const ctx = createMockActionContext({
+    workspacePath: ws,
+    input: { catalogInfoPath: 'catalog-info.yaml', ...input },
+    templateInfo,
+  });
+  await createProvenanceAnnotateAction().handler(ctx as any);
+  return ctx;
+}
+
+describe('paved-road:provenance:annotate', () => {
+  it('stamps provenance, keeps comments, and is idempotent', async () => {
+    const ws = await createWorkspace();
+    const file = path.join(ws, 'catalog-info.yaml');
+    await fs.writeFile(file, catalogInfo);
+
+    const first = await annotate(ws);
+    const once = await fs.readFile(file, 'utf8');
+    expect(once).toContain("# The service's catalog entry; keep this comment.");
+    expect(once).toContain('name: cart-api # inline comment');
+    expect(once).toContain(
+      'backstage.io/source-template: template:default/api-service',
+    );
+    expect(once).toContain('backstage.io/template-version: 2.3.0');
+    expect(once).toMatch(/paved-road\.io\/scaffolded-at: \S+Z/);
+    expect(first.output).toHaveBeenCalledWith('changed', true);
+
+    const second = await annotate(ws);
+    expect(await fs.readFile(file, 'utf8')).toBe(once);
+    expect(second.output).toHaveBeenCalledWith('changed', false);
+  });
+
+  it('names bad input', async () => {
+    const ws = await createWorkspace();
+    await fs.writeFile(path.join(ws, 'catalog-info.yaml'), catalogInfo);
+    await expect(annotate(ws, { templateVersion: 'latest' })).rejects.toThrow(
+      "input.templateVersion must be a semantic version such as 2.3.0, got 'latest'",
+    );
+    await expect(
+      annotate(ws, { catalogInfoPath: 'nope.yaml' }),
+    ).rejects.toThrow(
+      "input.catalogInfoPath: no file 'nope.yaml' in the workspace",
+    );
+    await expect(
+      annotate(ws, { catalogInfoPath: '../../etc/passwd' }),
+    ).rejects.toThrow(/outside/i);
+    await fs.writeFile(path.join(ws, 'bad.yaml'), 'kind: [\n');
+    await expect(annotate(ws, { catalogInfoPath: 'bad.yaml' })).rejects.toThrow(
+      /bad\.yaml is not valid YAML/,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  PAVED_ROAD_ANNOTATIONS,
+  parseVersion,
+} from '@paved-road/backstage-plugin-common';
+import { setCatalogAnnotations } from '../lib/catalogInfo';
+import { examples } from './provenanceAnnotate.examples';
+
+/**
+ * `paved-road:provenance:annotate`: writes golden-path provenance (template ref, template
+ * version, time of scaffolding) into the workspace's catalog-info.yaml, keeping its
+ * comments and formatting. Idempotent: a second run changes nothing.
+ *
+ * @public
+ */
+export function createProvenanceAnnotateAction() {
+  return createTemplateAction({
+    id: 'paved-road:provenance:annotate',
+    description:
+      "Stamps golden-path provenance (template ref and version, time of scaffolding) on the workspace's catalog-info.yaml",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        catalogInfoPath: z =>
+          z
+            .string()
+            .default('catalog-info.yaml')
+            .describe('The entity file in the workspace'),
+        templateRef: z =>
+          z.string().optional().describe('Defaults to the running template'),
+        templateVersion: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Defaults to the running template's backstage.io/template-version",
+            ),
+        scaffoldedAt: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'ISO 8601 time; defaults to now, and an existing value is kept',
+            ),
+      },
+      output: {
+        templateRef: z => z.string(),
+        templateVersion: z => z.string(),
+        scaffoldedAt: z => z.string(),
+        changed: z => z.boolean().describe('Whether the file was changed'),
+      },
+    },
+    async handler(ctx) {
+      const annotations = ctx.templateInfo?.entity?.metadata.annotations ?? {};
+      const rawRef = ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
+      if (!rawRef) {
+        throw new InputError(
+          'input.templateRef is required when the action does not run inside a template',
+        );
+      }
+      let templateRef: string;
+      try {
+        templateRef = stringifyEntityRef(
+          parseEntityRef(rawRef, {
+            defaultKind: 'template',
+            defaultNamespace: 'default',
+          }),
+        );
+      } catch {
+        throw new InputError(
+          `input.templateRef: '${rawRef}' is not an entity ref`,
+        );
+      }
+      const rawVersion =
+        ctx.input.templateVersion ??
+        annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];
+      if (!rawVersion) {
+        throw new InputError(
+          `input.templateVersion is required: the template has no '${PAVED_ROAD_ANNOTATIONS.templateVersion}' annotation`,
+        );
+      }
+      const templateVersion = parseVersion(
+        rawVersion,
+        'input.templateVersion',
+      ).version;
+      if (
+        ctx.input.scaffoldedAt &&
+        Number.isNaN(Date.parse(ctx.input.scaffoldedAt))
+      ) {
+        throw new InputError(
+          `input.scaffoldedAt must be an ISO 8601 time, got '${ctx.input.scaffoldedAt}'`,
+        );
+      }
+
+      let scaffoldedAt = '';
+      const changed = await setCatalogAnnotations(
+        ctx.workspacePath,
+        ctx.input.catalogInfoPath,
+        current => {
+          scaffoldedAt =
+            ctx.input.scaffoldedAt ??
+            current[PAVED_ROAD_ANNOTATIONS.scaffoldedAt] ??
+            new Date().toISOString();
+          return {
+            [PAVED_ROAD_ANNOTATIONS.sourceTemplate]: templateRef,
+            [PAVED_ROAD_ANNOTATIONS.templateVersion]: templateVersion,
+            [PAVED_ROAD_ANNOTATIONS.scaffoldedAt]: scaffoldedAt,
+          };
+        },
+      );
+      ctx.output('templateRef', templateRef);
+      ctx.output('templateVersion', templateVersion);
+      ctx.output('scaffoldedAt', scaffoldedAt);
+      ctx.output('changed', changed);
+    },
+  });
+}

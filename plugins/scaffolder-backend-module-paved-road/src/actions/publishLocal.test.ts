@@ -1,0 +1,118 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createWorkspace } from '../__testUtils__/workspace';
+import { createPublishLocalAction } from './publishLocal';
+
+describe('paved-road:publish:local', () => {
+  let reposDir: string;
+  let catalog: ReturnType<typeof catalogServiceMock>;
+
+  beforeEach(async () => {
+    reposDir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-'));
+    const locationName = locationSpecToMetadataName({
+      type: 'file',
+      target: path.join(reposDir, '*', 'catalog-info.yaml'),
+    });
+    catalog = catalogServiceMock({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Location',
+          metadata: { name: locationName, namespace: 'default' },
+          spec: {
+            type: 'file',
+            target: path.join(reposDir, '*', 'catalog-info.yaml'),
+          },
+        },
+      ],
+    });
+    jest.spyOn(catalog, 'refreshEntity');
+  });
+
+  const action = (directory: string | undefined = reposDir) =>
+    createPublishLocalAction({
+      config: new ConfigReader(
+        directory ? { pavedRoad: { publishLocal: { directory } } } : {},
+      ),
+      catalog,
+      auth: mockServices.auth(),
+    });
+
+  const run = async (input: Record<string, unknown>, directory?: string) => {
+    const ctx = createMockActionContext({
+      workspacePath: await createWorkspace('orders-api'),
+      input: { sourcePath: '.', defaultBranch: 'main', ...input },
+    });
+    await action(directory).handler(ctx as any);
+    return ctx;
+  };
+
+  it('writes a git repository, refreshes its catalog location and outputs the entity', async () => {
+    const ctx = await run({ repoName: 'orders-api' });
+    const repo = path.join(reposDir, 'orders-api');
+    expect(
+      execFileSync('git', ['log', '--format=%s'], {
+        cwd: repo,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('Initial commit from a Paved Road golden path');
+    expect(
+      execFileSync('git', ['status', '--porcelain'], {
+        cwd: repo,
+        encoding: 'utf8',
+      }),
+    ).toBe('');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders-api',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('remoteUrl', `file://${repo}`);
+    expect(catalog.refreshEntity).toHaveBeenCalledWith(
+      expect.stringMatching(/^location:default\/generated-/),
+      expect.anything(),
+    );
+  });
+
+  it('refuses to overwrite an existing repository, and bad names', async () => {
+    await run({ repoName: 'orders-api' });
+    await expect(run({ repoName: 'orders-api' })).rejects.toThrow(
+      "input.repoName: a repository 'orders-api' already exists",
+    );
+    await expect(run({ repoName: '../escape' })).rejects.toThrow(
+      /input\.repoName/,
+    );
+    await expect(
+      run({ repoName: 'x', sourcePath: '../../..' }),
+    ).rejects.toThrow(/outside/i);
+  });
+
+  it('says which config key is missing, and which catalog location', async () => {
+    await expect(
+      createPublishLocalAction({
+        config: new ConfigReader({}),
+        catalog,
+        auth: mockServices.auth(),
+      }).handler(
+        createMockActionContext({
+          input: { repoName: 'x', sourcePath: '.' },
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      "needs the config key 'pavedRoad.publishLocal.directory'",
+    );
+
+    const elsewhere = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'paved-road-other-'),
+    );
+    await expect(run({ repoName: 'orders-api' }, elsewhere)).rejects.toThrow(
+      /The catalog has no location for .*catalog-info\.yaml; add it under catalog\.locations/,
+    );
+  });
+});

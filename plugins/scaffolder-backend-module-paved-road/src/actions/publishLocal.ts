@@ -1,0 +1,166 @@
+import {
+  AuthService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError } from '@backstage/errors';
+import {
+  CatalogService,
+  locationSpecToMetadataName,
+} from '@backstage/plugin-catalog-node';
+import {
+  createTemplateAction,
+  executeShellCommand,
+} from '@backstage/plugin-scaffolder-node';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import yaml from 'yaml';
+import { examples } from './publishLocal.examples';
+
+const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const CONFIG_KEY = 'pavedRoad.publishLocal.directory';
+
+/**
+ * `paved-road:publish:local`: for an offline Backstage (the dev instance), writes the
+ * generated repository to a configured folder as a git repository and has the catalog
+ * pick up its entity, so the Create-page flow works end to end without GitHub.
+ *
+ * @public
+ */
+export function createPublishLocalAction(options: {
+  config: Config;
+  catalog: CatalogService;
+  auth: AuthService;
+}) {
+  const configured = options.config.getOptionalString(CONFIG_KEY);
+  return createTemplateAction({
+    id: 'paved-road:publish:local',
+    description:
+      'Writes the generated repository to a local folder as a git repository and registers its entity with the catalog (offline instances)',
+    examples,
+    schema: {
+      input: {
+        repoName: z => z.string().describe('Name of the repository folder'),
+        sourcePath: z =>
+          z.string().default('.').describe('Workspace folder to publish'),
+        defaultBranch: z => z.string().default('main'),
+      },
+      output: {
+        remoteUrl: z => z.string().describe('file:// URL of the repository'),
+        repoContentsUrl: z => z.string(),
+        catalogInfoUrl: z => z.string(),
+        entityRef: z => z.string().describe('The entity in catalog-info.yaml'),
+      },
+    },
+    async handler(ctx) {
+      if (!configured) {
+        throw new InputError(
+          `paved-road:publish:local needs the config key '${CONFIG_KEY}' (the folder to publish to)`,
+        );
+      }
+      const { repoName, sourcePath, defaultBranch } = ctx.input;
+      if (!REPO_NAME.test(repoName)) {
+        throw new InputError(
+          `input.repoName: '${repoName}' must be lowercase letters, digits, '.', '_' or '-'`,
+        );
+      }
+      const root = path.resolve(configured);
+      await fs.mkdir(root, { recursive: true });
+      const target = resolveSafeChildPath(root, repoName);
+      const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+
+      const catalogText = await fs
+        .readFile(path.join(source, 'catalog-info.yaml'), 'utf8')
+        .catch(() => {
+          throw new InputError(
+            `input.sourcePath: '${sourcePath}' has no catalog-info.yaml`,
+          );
+        });
+      const entity = yaml.parseAllDocuments(catalogText)[0]?.toJS();
+      if (!entity?.kind || !entity?.metadata?.name) {
+        throw new InputError(
+          `${sourcePath}/catalog-info.yaml does not start with an entity`,
+        );
+      }
+      const entityRef = stringifyEntityRef({
+        kind: entity.kind,
+        namespace: entity.metadata.namespace ?? 'default',
+        name: entity.metadata.name,
+      });
+
+      await ctx.checkpoint({
+        key: `paved-road.publish-local.${repoName}`,
+        fn: async () => {
+          if (
+            await fs.stat(target).then(
+              () => true,
+              () => false,
+            )
+          ) {
+            throw new ConflictError(
+              `input.repoName: a repository '${repoName}' already exists in ${root}`,
+            );
+          }
+          await fs.cp(source, target, { recursive: true });
+          const git = (...args: string[]) =>
+            executeShellCommand({
+              command: 'git',
+              args,
+              options: { cwd: target },
+              logger: ctx.logger,
+            });
+          const author =
+            ctx.user?.entity?.spec?.profile?.displayName ?? 'Paved Road';
+          const email =
+            ctx.user?.entity?.spec?.profile?.email ??
+            'scaffolder@paved-road.local';
+          await git('init', '--quiet', '--initial-branch', defaultBranch);
+          await git('add', '--all');
+          await git(
+            '-c',
+            `user.name=${author}`,
+            '-c',
+            `user.email=${email}`,
+            'commit',
+            '--quiet',
+            '-m',
+            'Initial commit from a Paved Road golden path',
+          );
+        },
+      });
+
+      // The catalog reads <directory>/*/catalog-info.yaml through a file location;
+      // refreshing that location makes the new entity appear now rather than next cycle.
+      const locationRef = `location:default/${locationSpecToMetadataName({
+        type: 'file',
+        target: path.join(root, '*', 'catalog-info.yaml'),
+      })}`;
+      const credentials = await options.auth.getOwnServiceCredentials();
+      await ctx.checkpoint({
+        key: `paved-road.publish-local.refresh.${repoName}`,
+        fn: async () => {
+          const location = await options.catalog.getEntityByRef(locationRef, {
+            credentials,
+          });
+          if (!location) {
+            throw new InputError(
+              `The catalog has no location for ${path.join(
+                root,
+                '*',
+                'catalog-info.yaml',
+              )}; add it under catalog.locations (type: file) so published repositories are registered`,
+            );
+          }
+          await options.catalog.refreshEntity(locationRef, { credentials });
+        },
+      });
+
+      const url = `file://${target}`;
+      ctx.output('remoteUrl', url);
+      ctx.output('repoContentsUrl', url);
+      ctx.output('catalogInfoUrl', `${url}/catalog-info.yaml`);
+      ctx.output('entityRef', entityRef);
+    },
+  });
+}

@@ -1,0 +1,234 @@
+import { makeValidator } from '@backstage/catalog-model';
+import yaml from 'yaml';
+import { Manifest, checkKubernetes, isPinnedImage } from './kubernetes';
+import { GuardrailViolation, WorkspaceFiles } from './types';
+
+const validator = makeValidator();
+
+/** Parses every YAML file; a file that does not parse is itself a violation. */
+function parseYamlFiles(files: WorkspaceFiles) {
+  const documents: Manifest[] = [];
+  const violations: GuardrailViolation[] = [];
+  for (const [file, text] of files) {
+    if (!/\.ya?ml$/i.test(file)) continue;
+    for (const doc of yaml.parseAllDocuments(text)) {
+      if (doc.errors.length) {
+        const [error] = doc.errors;
+        violations.push({
+          guardrail: file.startsWith('.github/') ? 'ci' : 'catalog-info',
+          file,
+          location: `line ${error.linePos?.[0].line ?? '?'}`,
+          message: `is not valid YAML: ${error.message.split('\n')[0]}`,
+        });
+        continue;
+      }
+      const object = doc.toJS();
+      if (object && typeof object === 'object')
+        documents.push({ file, object });
+    }
+  }
+  return { documents, violations };
+}
+
+function checkDockerfiles(files: WorkspaceFiles): GuardrailViolation[] {
+  const violations: GuardrailViolation[] = [];
+  for (const [file, text] of files) {
+    if (!/(^|\/)Dockerfile[^/]*$/.test(file)) continue;
+    const lines = text.split('\n');
+    const stages = new Set<string>();
+    let lastUser: { value: string; line: number } | undefined;
+    lines.forEach((raw, index) => {
+      const line = raw.trim();
+      const from =
+        /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+      if (from) {
+        const [, image, alias] = from;
+        if (
+          !stages.has(image.toLowerCase()) &&
+          image !== 'scratch' &&
+          !isPinnedImage(image)
+        ) {
+          violations.push({
+            guardrail: 'pinned-images',
+            file,
+            location: `line ${index + 1}`,
+            message: `base image '${image}' is not pinned to a version tag or digest`,
+          });
+        }
+        if (alias) stages.add(alias.toLowerCase());
+        lastUser = undefined; // USER applies per stage; only the final stage's counts
+      }
+      const user = /^USER\s+(\S+)/i.exec(line);
+      if (user) lastUser = { value: user[1], line: index + 1 };
+    });
+    if (!lastUser || /^(root|0)(:|$)/.test(lastUser.value)) {
+      violations.push({
+        guardrail: 'non-root',
+        file,
+        location: lastUser ? `line ${lastUser.line}` : undefined,
+        message: 'the final stage must switch to a non-root USER',
+      });
+    }
+  }
+  return violations;
+}
+
+function checkCi(
+  files: WorkspaceFiles,
+  documents: Manifest[],
+): GuardrailViolation[] {
+  const workflows = documents.filter(d =>
+    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(d.file),
+  );
+  if (!workflows.length) {
+    return [
+      {
+        guardrail: 'ci',
+        file: '.github/workflows',
+        message: 'no CI workflow found',
+      },
+      {
+        guardrail: 'image-scan',
+        file: '.github/workflows',
+        message: 'no CI workflow, so nothing scans for vulnerabilities',
+      },
+    ];
+  }
+  const text = workflows.map(w => files.get(w.file) ?? '').join('\n');
+  const jobs = workflows.flatMap(w => Object.entries<any>(w.object.jobs ?? {}));
+  const describes = (pattern: RegExp) =>
+    jobs.some(
+      ([id, job]) =>
+        pattern.test(id) ||
+        pattern.test(String(job?.name ?? '')) ||
+        (Array.isArray(job?.steps) &&
+          job.steps.some((step: any) =>
+            pattern.test(
+              `${step?.name ?? ''} ${step?.run ?? ''} ${step?.uses ?? ''}`,
+            ),
+          )),
+    );
+  const violations: GuardrailViolation[] = [];
+  if (!describes(/\btest/i)) {
+    violations.push({
+      guardrail: 'ci',
+      file: workflows[0].file,
+      location: 'jobs',
+      message: 'no job or step runs the tests',
+    });
+  }
+  if (
+    !describes(/trivy|grype|snyk|osv-scanner|anchore|\bscan/i) &&
+    !/trivy|grype|snyk/i.test(text)
+  ) {
+    violations.push({
+      guardrail: 'image-scan',
+      file: workflows[0].file,
+      location: 'jobs',
+      message: 'no job or step scans for vulnerabilities (e.g. Trivy)',
+    });
+  }
+  return violations;
+}
+
+function checkCatalogInfo(
+  documents: Manifest[],
+  catalogInfoPath: string,
+): GuardrailViolation[] {
+  const entities = documents.filter(d => d.file === catalogInfoPath);
+  if (!entities.length) {
+    return [
+      {
+        guardrail: 'catalog-info',
+        file: catalogInfoPath,
+        message: 'is missing or empty',
+      },
+    ];
+  }
+  const violations: GuardrailViolation[] = [];
+  for (const { object } of entities) {
+    const where = `${object.kind ?? '?'}/${object.metadata?.name ?? '?'}`;
+    const push = (location: string, message: string) =>
+      violations.push({
+        guardrail: 'catalog-info',
+        file: catalogInfoPath,
+        location: `${where} ${location}`,
+        message,
+      });
+    if (!validator.isValidApiVersion(object.apiVersion))
+      push('apiVersion', `'${object.apiVersion}' is not a valid apiVersion`);
+    if (!validator.isValidKind(object.kind))
+      push('kind', `'${object.kind}' is not a valid kind`);
+    if (!validator.isValidEntityName(object.metadata?.name))
+      push(
+        'metadata.name',
+        `'${object.metadata?.name}' is not a valid entity name`,
+      );
+    if (object.kind !== 'Location' && !object.spec?.owner)
+      push('spec.owner', 'has no owner');
+    if (object.kind === 'Component') {
+      if (!object.spec?.type) push('spec.type', 'has no type');
+      if (!object.spec?.lifecycle) push('spec.lifecycle', 'has no lifecycle');
+    }
+  }
+  return violations;
+}
+
+function checkDocs(
+  files: WorkspaceFiles,
+  documents: Manifest[],
+  catalogInfoPath: string,
+): GuardrailViolation[] {
+  const violations: GuardrailViolation[] = [];
+  if (!files.has('mkdocs.yml') && !files.has('mkdocs.yaml')) {
+    violations.push({
+      guardrail: 'docs',
+      file: 'mkdocs.yml',
+      message: 'is missing',
+    });
+  }
+  if (!files.has('docs/index.md')) {
+    violations.push({
+      guardrail: 'docs',
+      file: 'docs/index.md',
+      message: 'is missing',
+    });
+  }
+  const entity = documents.find(d => d.file === catalogInfoPath)?.object;
+  if (entity && !entity.metadata?.annotations?.['backstage.io/techdocs-ref']) {
+    violations.push({
+      guardrail: 'docs',
+      file: catalogInfoPath,
+      location: 'metadata.annotations',
+      message: "has no 'backstage.io/techdocs-ref' annotation",
+    });
+  }
+  return violations;
+}
+
+/**
+ * Checks every guardrail over the workspace's files and returns every violation found,
+ * each with the file and place.
+ *
+ * @public
+ */
+export function checkGuardrails(
+  files: WorkspaceFiles,
+  options: { catalogInfoPath: string },
+): GuardrailViolation[] {
+  const { documents, violations } = parseYamlFiles(files);
+  return [
+    ...violations,
+    ...checkKubernetes(
+      documents.filter(
+        d =>
+          d.object.apiVersion &&
+          !String(d.object.apiVersion).startsWith('backstage.io'),
+      ),
+    ),
+    ...checkDockerfiles(files),
+    ...checkCi(files, documents),
+    ...checkCatalogInfo(documents, options.catalogInfoPath),
+    ...checkDocs(files, documents, options.catalogInfoPath),
+  ];
+}

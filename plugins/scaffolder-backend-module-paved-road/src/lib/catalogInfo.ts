@@ -1,0 +1,60 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs/promises';
+import yaml from 'yaml';
+
+/**
+ * Sets annotations on the first entity of a catalog-info.yaml in the workspace, keeping
+ * its comments and formatting. Writes only when something changed, so running it twice
+ * leaves the file as the first run left it. Returns whether the file changed.
+ */
+export async function setCatalogAnnotations(
+  workspacePath: string,
+  catalogInfoPath: string,
+  annotations: (current: Record<string, string>) => Record<string, string>,
+): Promise<boolean> {
+  const file = resolveSafeChildPath(workspacePath, catalogInfoPath);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new InputError(
+      `input.catalogInfoPath: no file '${catalogInfoPath}' in the workspace`,
+    );
+  }
+  const documents = yaml.parseAllDocuments(text);
+  const doc = documents[0];
+  if (!doc || doc.errors.length) {
+    throw new InputError(
+      `${catalogInfoPath} is not valid YAML: ${
+        doc?.errors[0]?.message ?? 'empty file'
+      }`,
+    );
+  }
+  if (
+    !(doc instanceof yaml.Document) ||
+    !yaml.isMap(doc.contents) ||
+    !doc.get('kind')
+  ) {
+    throw new InputError(
+      `${catalogInfoPath} does not start with a catalog entity`,
+    );
+  }
+  const current =
+    (
+      doc.getIn(['metadata', 'annotations']) as yaml.YAMLMap | undefined
+    )?.toJSON() ?? {};
+  const wanted = annotations(current);
+  let changed = false;
+  for (const [key, value] of Object.entries(wanted)) {
+    if (current[key] !== value) {
+      doc.setIn(['metadata', 'annotations', key], value);
+      changed = true;
+    }
+  }
+  if (changed) {
+    const out = documents.map(d => d.toString({ lineWidth: 0 })).join('');
+    await fs.writeFile(file, out, 'utf8');
+  }
+  return changed;
+}
