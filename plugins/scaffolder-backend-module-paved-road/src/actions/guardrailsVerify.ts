@@ -85,7 +85,13 @@ export function createGuardrailsVerifyAction() {
       },
     },
     async handler(ctx) {
-      const { path, catalogInfoPath, escapeHatches } = ctx.input;
+      // The scaffolder validates input against the JSON Schema made from the zod schema
+      // but hands over the raw input, so defaults are applied here.
+      const {
+        path = '.',
+        catalogInfoPath = 'catalog-info.yaml',
+        escapeHatches = [],
+      } = ctx.input;
       const files = await readWorkspace(ctx.workspacePath, path);
       if (!files.size) {
         throw new InputError(`input.path: '${path}' has no files to verify`);

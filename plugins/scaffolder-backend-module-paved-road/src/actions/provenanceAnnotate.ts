@@ -55,6 +55,7 @@ export function createProvenanceAnnotateAction() {
     },
     async handler(ctx) {
       const annotations = ctx.templateInfo?.entity?.metadata.annotations ?? {};
+      const { catalogInfoPath = 'catalog-info.yaml' } = ctx.input;
       const rawRef = ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
       if (!rawRef) {
         throw new InputError(
@@ -98,7 +99,7 @@ export function createProvenanceAnnotateAction() {
       let scaffoldedAt = '';
       const changed = await setCatalogAnnotations(
         ctx.workspacePath,
-        ctx.input.catalogInfoPath,
+        catalogInfoPath,
         current => {
           scaffoldedAt =
             ctx.input.scaffoldedAt ??

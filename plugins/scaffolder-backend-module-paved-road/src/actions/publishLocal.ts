@@ -59,7 +59,8 @@ export function createPublishLocalAction(options: {
           `paved-road:publish:local needs the config key '${CONFIG_KEY}' (the folder to publish to)`,
         );
       }
-      const { repoName, sourcePath, defaultBranch } = ctx.input;
+      // Defaults applied here: the scaffolder hands over the raw, schema-validated input.
+      const { repoName, sourcePath = '.', defaultBranch = 'main' } = ctx.input;
       if (!REPO_NAME.test(repoName)) {
         throw new InputError(
           `input.repoName: '${repoName}' must be lowercase letters, digits, '.', '_' or '-'`,

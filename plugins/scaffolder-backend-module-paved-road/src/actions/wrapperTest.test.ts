@@ -19,7 +19,7 @@ const strong = {
   failOnReject: true,
 };
 
-async function run(input: Record<string, unknown>) {
+async function run(input: Record<string, any>) {
   const ctx = createMockActionContext({ input });
   const outputs: Record<string, any> = {};
   (ctx.output as jest.Mock).mockImplementation((k: string, v: unknown) => {

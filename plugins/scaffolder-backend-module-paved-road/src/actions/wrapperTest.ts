@@ -92,7 +92,24 @@ export function createWrapperTestAction() {
       },
     },
     async handler(ctx) {
-      const { failOnReject, ...proposal } = ctx.input;
+      // Defaults applied here: the scaffolder hands over the raw, schema-validated input.
+      const {
+        failOnReject = true,
+        errorsPrevented = [],
+        operationalBenefit = '',
+        docs,
+        ...rest
+      } = ctx.input;
+      const proposal = {
+        ...rest,
+        errorsPrevented,
+        operationalBenefit,
+        docs: {
+          quickstart: docs?.quickstart ?? false,
+          failureModeReference: docs?.failureModeReference ?? false,
+          versioningPolicy: docs?.versioningPolicy ?? false,
+        },
+      };
       const result = scoreWrapperTest(proposal);
       ctx.output('verdict', result.verdict);
       ctx.output('score', result.score);

@@ -36,13 +36,21 @@ function checkDockerfiles(files: WorkspaceFiles): GuardrailViolation[] {
     if (!/(^|\/)Dockerfile[^/]*$/.test(file)) continue;
     const lines = text.split('\n');
     const stages = new Set<string>();
+    const args = new Map<string, string>();
     let lastUser: { value: string; line: number } | undefined;
     lines.forEach((raw, index) => {
       const line = raw.trim();
+      const arg = /^ARG\s+([A-Za-z_]\w*)=(\S+)/i.exec(line);
+      if (arg) args.set(arg[1], arg[2].replace(/^["']|["']$/g, ''));
       const from =
         /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
       if (from) {
-        const [, image, alias] = from;
+        const [, rawImage, alias] = from;
+        // Base images are often build args with a pinned default.
+        const image = rawImage.replace(
+          /\$\{?([A-Za-z_]\w*)\}?/g,
+          (whole, name) => args.get(name) ?? whole,
+        );
         if (
           !stages.has(image.toLowerCase()) &&
           image !== 'scratch' &&

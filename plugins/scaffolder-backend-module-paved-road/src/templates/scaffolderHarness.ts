@@ -1,0 +1,90 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { scaffolderModulePavedRoad } from '../module';
+import { GoldenPath, defaultValues, directoryContents } from './goldenPaths';
+
+/** What a product engineer types into each form; the rest are the form's defaults. */
+export const FORM_INPUT: Record<string, Record<string, unknown>> = {
+  common: {
+    name: 'cart-api',
+    description: 'Keeps shopping carts for the checkout flow.',
+    owner: 'group:default/checkout',
+    system: 'system:default/checkout',
+    lifecycle: 'production',
+    publishTarget: 'local',
+  },
+  worker: { topic: 'orders.order-placed.v1', consumerGroup: 'cart-worker' },
+  'cron-job': { schedule: '*/15 * * * *' },
+  'platform-tool': {
+    name: 'otel-starter',
+    hoursSavedPerService: 16,
+    servicesExpectedToAdopt: 30,
+    stepsRemoved: 5,
+    errorsPrevented: ['missing trace propagation', 'unsampled error spans'],
+    operationalBenefit:
+      'Traces across service boundaries and RED metrics dashboards out of the box',
+    alternativeConsidered:
+      'The raw OpenTelemetry SDK needs 200 lines of setup per service and 6 of 8 teams got it wrong',
+    hasQuickstart: true,
+    hasFailureModeReference: true,
+    hasVersioningPolicy: true,
+  },
+};
+
+/** Choices that do not change what is generated, or that the tests fix. */
+export const FIXED_OPTIONS = [
+  'lifecycle',
+  'publishTarget',
+  'hasQuickstart',
+  'hasFailureModeReference',
+  'hasVersioningPolicy',
+];
+
+export function formValues(
+  goldenPath: GoldenPath,
+  options: Record<string, unknown> = {},
+) {
+  return {
+    ...defaultValues(goldenPath.template),
+    ...FORM_INPUT.common,
+    ...FORM_INPUT[goldenPath.name],
+    ...options,
+  };
+}
+
+export async function startScaffolder() {
+  const reposDir = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'paved-road-repos-'),
+  );
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModulePavedRoad,
+      catalogServiceMock.factory({ entities: [] }),
+      mockServices.rootConfig.factory({
+        data: { pavedRoad: { publishLocal: { directory: reposDir } } },
+      }),
+    ],
+  });
+  return server;
+}
+
+export async function dryRun(
+  server: Awaited<ReturnType<typeof startScaffolder>>,
+  goldenPath: GoldenPath,
+  values: Record<string, unknown>,
+) {
+  return request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .send({
+      template: goldenPath.template,
+      values,
+      secrets: {},
+      directoryContents: await directoryContents(goldenPath.dir),
+    });
+}
