@@ -9,6 +9,7 @@ export * from './client';
 export * from './duration';
 export * from './permissions';
 export * from './provenance';
+export * from './scorecards';
 export * from './types';
 export * from './versions';
 export * from './wrapperTest';

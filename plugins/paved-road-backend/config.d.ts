@@ -1,0 +1,53 @@
+export interface Config {
+  /** Configuration of the Paved Road plugin bundle. */
+  pavedRoad?: {
+    /**
+     * Whether the shipped scorecards (golden-path-adoption, production-readiness,
+     * documentation-first, platform-asset) are loaded. Defaults to true.
+     * @visibility backend
+     */
+    defaultScorecards?: boolean;
+
+    /**
+     * Scorecards defined inline. Rules and `appliesTo` use Backstage's filter-predicate
+     * syntax over fact paths (`entity.*`, `provenance.*`, ...), extended with `$gt`,
+     * `$gte`, `$lt`, `$lte`, `$semverGt`, `$semverGte`, `$semverLt`, `$semverLte`,
+     * `$semverSatisfies` and `$matches`. Invalid definitions stop the backend at start-up
+     * with an error naming the key. In app-config, write `$${` for a literal `${`.
+     * @visibility backend
+     */
+    scorecards?: Array<{
+      /** Lower-case letters and digits separated by dashes; unique. */
+      id: string;
+      title: string;
+      description: string;
+      /** Which entities the scorecard applies to; all when omitted. */
+      appliesTo?: { [key: string]: unknown };
+      /** Ordered, lowest first. */
+      levels: Array<{ id: string; title: string }>;
+      checks: Array<{
+        id: string;
+        title: string;
+        description: string;
+        /** The id of one of the scorecard's levels. */
+        level: string;
+        rule: { [key: string]: unknown };
+        remediation: {
+          /** What a product engineer does to pass, as markdown. */
+          markdown: string;
+          /** An http(s) URL, or a path in the Backstage app such as `/create`. */
+          link?: string;
+        };
+        /** A guardrail name whose recorded escape hatch exempts the entity. */
+        exemptionGuardrail?: string;
+      }>;
+    }>;
+
+    /**
+     * YAML files with scorecards, each holding one scorecard or a list of them.
+     * Relative paths are resolved against the backend's working directory.
+     * @visibility backend
+     */
+    scorecardFiles?: string[];
+  };
+}

@@ -1,0 +1,155 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { RepositoryFacts } from '@paved-road/backstage-plugin-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const examples = resolvePackagePath(
+  '@paved-road/backstage-plugin-backend',
+  '../../examples',
+);
+
+/** The template versions examples/README.md names as latest. */
+export const exampleTemplates: Entity[] = [
+  ['api-service', '2.3.0'],
+  ['worker', '1.4.0'],
+  ['cron-job', '1.2.0'],
+  ['platform-tool', '1.1.0'],
+].map(([name, version]) => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: {
+    name,
+    namespace: 'default',
+    tags: ['golden-path'],
+    annotations: { 'backstage.io/template-version': version },
+  },
+  spec: { type: 'service', steps: [] },
+}));
+
+/**
+ * Loads examples/*.yaml and examples/repos/<name>/catalog-info.yaml, with the relations
+ * the catalog's built-in processor would add (ownedBy, partOf, dependsOn/dependencyOf).
+ */
+export function loadExampleOrganisation(): Entity[] {
+  const files = [
+    ...fs
+      .readdirSync(examples)
+      .filter(f => f.endsWith('.yaml'))
+      .map(f => path.join(examples, f)),
+    ...fs
+      .readdirSync(path.join(examples, 'repos'))
+      .map(r => path.join(examples, 'repos', r, 'catalog-info.yaml')),
+  ];
+  const entities = files.flatMap(file =>
+    parseAllDocuments(fs.readFileSync(file, 'utf8'))
+      .map(doc => doc.toJS() as Entity)
+      .filter(Boolean)
+      .map(e => ({
+        ...e,
+        metadata: { namespace: 'default', ...e.metadata },
+        relations: [] as NonNullable<Entity['relations']>,
+      })),
+  );
+  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  const relate = (
+    source: Entity,
+    type: string,
+    target: string,
+    defaultKind?: string,
+  ) => {
+    const targetRef = stringifyEntityRef(
+      parseEntityRef(target, { defaultKind, defaultNamespace: 'default' }),
+    );
+    source.relations!.push({ type, targetRef });
+    return targetRef;
+  };
+  for (const entity of entities) {
+    const spec = (entity.spec ?? {}) as Record<string, any>;
+    if (spec.owner) relate(entity, 'ownedBy', spec.owner, 'group');
+    if (entity.kind === 'Component' && spec.system) {
+      relate(entity, 'partOf', spec.system, 'system');
+    }
+    for (const target of spec.dependsOn ?? []) {
+      const targetRef = relate(entity, 'dependsOn', target);
+      byRef.get(targetRef)?.relations!.push({
+        type: 'dependencyOf',
+        targetRef: stringifyEntityRef(entity),
+      });
+    }
+  }
+  return entities;
+}
+
+const complete: RepositoryFacts = {
+  dockerfile: { present: true, nonRoot: true, pinnedBase: true },
+  kubernetes: {
+    probes: { liveness: true, readiness: true, startup: true },
+    resources: { requests: true, limits: true },
+    networkPolicy: true,
+    pinnedImage: true,
+    runAsNonRoot: true,
+  },
+  ci: { present: true, stages: ['build', 'test', 'scan', 'image', 'deploy'] },
+  docs: { mkdocs: true, quickstart: true, failureModes: true },
+  alerts: { present: false },
+};
+
+/**
+ * Repository facts of the six example repositories, transcribed from the "Example
+ * repositories" table of examples/README.md and the files under examples/repos/ (pinned
+ * means a version tag or digest, as the pinned-images guardrail defines it). Replace with
+ * the repository fact source's output once it exists.
+ */
+export const exampleRepositoryFacts: Record<string, RepositoryFacts> = {
+  'orders-api': complete,
+  'search-indexer': complete,
+  'payments-api': {
+    ...complete,
+    docs: { mkdocs: true, quickstart: true, failureModes: false },
+  },
+  'legacy-checkout': {
+    dockerfile: { present: true, nonRoot: false, pinnedBase: true },
+    kubernetes: {
+      probes: { liveness: true, readiness: false, startup: false },
+      resources: { requests: false, limits: false },
+      networkPolicy: false,
+      pinnedImage: false,
+      runAsNonRoot: false,
+    },
+    ci: { present: true, stages: ['build', 'image', 'deploy'] },
+    docs: { mkdocs: true, quickstart: false, failureModes: false },
+    alerts: { present: false },
+  },
+  'payments-ledger': {
+    dockerfile: { present: true, nonRoot: false, pinnedBase: true },
+    kubernetes: {
+      probes: { liveness: true, readiness: false, startup: false },
+      resources: { requests: true, limits: false },
+      networkPolicy: false,
+      pinnedImage: true,
+      runAsNonRoot: false,
+    },
+    ci: { present: false, stages: [] },
+    docs: { mkdocs: false, quickstart: false, failureModes: false },
+    alerts: { present: false },
+  },
+  'notification-dispatcher': {
+    dockerfile: { present: true, nonRoot: true, pinnedBase: true },
+    kubernetes: {
+      probes: { liveness: true, readiness: true, startup: false },
+      resources: { requests: true, limits: false },
+      networkPolicy: false,
+      pinnedImage: true,
+      runAsNonRoot: true,
+    },
+    ci: { present: true, stages: ['build', 'test', 'image', 'deploy'] },
+    docs: { mkdocs: true, quickstart: false, failureModes: false },
+    alerts: { present: false },
+  },
+};
