@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+// The action is tested against the real Paved Road backend plugin, not a stand-in.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import pavedRoadBackend from '@paved-road/backstage-plugin-backend';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';

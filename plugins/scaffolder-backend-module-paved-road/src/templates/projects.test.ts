@@ -8,13 +8,13 @@ import {
   loadGoldenPaths,
   optionCombinations,
   writeContents,
-} from './goldenPaths';
+} from './__testUtils__/goldenPaths';
 import {
   FIXED_OPTIONS,
   dryRun,
   formValues,
   startScaffolder,
-} from './scaffolderHarness';
+} from './__testUtils__/scaffolderHarness';
 
 const exec = promisify(execFile);
 

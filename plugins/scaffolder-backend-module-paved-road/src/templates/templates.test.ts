@@ -11,13 +11,13 @@ import {
   loadGoldenPaths,
   optionCombinations,
   writeContents,
-} from './goldenPaths';
+} from './__testUtils__/goldenPaths';
 import {
   FIXED_OPTIONS,
   dryRun,
   formValues,
   startScaffolder,
-} from './scaffolderHarness';
+} from './__testUtils__/scaffolderHarness';
 
 jest.setTimeout(120_000);
 

@@ -1,9 +1,13 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 
 /** The repository's templates/ folder. */
-export const templatesDir = path.resolve(__dirname, '../../../../templates');
+export const templatesDir = resolvePackagePath(
+  '@paved-road/backstage-plugin-scaffolder-backend-module',
+  '../../templates',
+);
 
 type JsonSchema = Record<string, any>;
 

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { scaffolderModulePavedRoad } from '../module';
+import { scaffolderModulePavedRoad } from '../../module';
 import { GoldenPath, defaultValues, directoryContents } from './goldenPaths';
 
 /** What a product engineer types into each form; the rest are the form's defaults. */
