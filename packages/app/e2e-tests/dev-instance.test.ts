@@ -31,9 +31,7 @@ test.describe('the dev instance with the CloudCart example organisation', () => 
     ).toBeVisible();
   });
 
-  test('an entity page opens with its owner and golden-path provenance', async ({
-    page,
-  }) => {
+  test('an entity page opens with its owner and system', async ({ page }) => {
     await signIn(page, '/catalog/default/component/orders-api');
     await expect(
       page.getByRole('heading', { name: /Orders API|orders-api/ }).first(),
@@ -42,6 +40,9 @@ test.describe('the dev instance with the CloudCart example organisation', () => 
       page.getByText('orders', { exact: true }).first(),
     ).toBeVisible();
     await expect(page.getByText('About')).toBeVisible();
+    await expect(
+      page.getByRole('link', { name: 'Order Management' }).first(),
+    ).toBeVisible();
     await screenshot(page, 'entity-orders-api');
   });
 
@@ -49,9 +50,9 @@ test.describe('the dev instance with the CloudCart example organisation', () => 
     await signIn(page, '/create');
     for (const name of [
       /API service/i,
-      /Worker/i,
-      /Cron job/i,
-      /platform tool/i,
+      /Kafka worker/i,
+      /Scheduled job/i,
+      /Platform tool/i,
     ]) {
       await expect(page.getByRole('heading', { name }).first()).toBeVisible();
     }
