@@ -108,6 +108,22 @@ describe('paved-road:guardrails:verify', () => {
     ).toEqual([{ guardrail: 'network-policy', reason }]);
   });
 
+  it('refuses a catalog-info.yaml the catalog would reject', async () => {
+    const ws = await createWorkspace('orders-api');
+    const file = path.join(ws, 'catalog-info.yaml');
+    const entity = yaml.parse(await fs.readFile(file, 'utf8'));
+    entity.metadata.links = [{ title: 'Docs', url: './docs/index.md' }];
+    await fs.writeFile(file, yaml.stringify(entity));
+    const { outputs } = await run(ws);
+    expect(outputs.violations).toContainEqual(
+      expect.objectContaining({
+        guardrail: 'catalog-info',
+        location: 'Component/orders-api (catalog policy)',
+        message: expect.stringContaining('links.0.url'),
+      }),
+    );
+  });
+
   it('refuses paths outside the workspace', async () => {
     const { error } = await run(await createWorkspace('orders-api'), {
       path: '../..',

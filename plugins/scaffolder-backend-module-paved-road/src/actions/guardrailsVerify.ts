@@ -96,7 +96,7 @@ export function createGuardrailsVerifyAction() {
       if (!files.size) {
         throw new InputError(`input.path: '${path}' has no files to verify`);
       }
-      const all = checkGuardrails(files, { catalogInfoPath });
+      const all = await checkGuardrails(files, { catalogInfoPath });
       const hatched = new Set(escapeHatches.map(h => h.guardrail));
       const violations = all.filter(v => !hatched.has(v.guardrail));
       const exempted = all

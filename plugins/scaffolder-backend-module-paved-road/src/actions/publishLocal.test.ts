@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { NotFoundError } from '@backstage/errors';
 import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -108,11 +109,14 @@ describe('paved-road:publish:local', () => {
       "needs the config key 'pavedRoad.publishLocal.directory'",
     );
 
-    const elsewhere = await fs.mkdtemp(
-      path.join(os.tmpdir(), 'paved-road-other-'),
-    );
-    await expect(run({ repoName: 'orders-api' }, elsewhere)).rejects.toThrow(
+    // The real catalog answers a refresh of an unknown entity with NotFoundError.
+    catalog.refreshEntity = jest.fn(async (ref: string) => {
+      throw new NotFoundError(`Failed to schedule ${ref} for refresh`);
+    });
+    await expect(run({ repoName: 'orders-api' })).rejects.toThrow(
       /The catalog has no location for .*catalog-info\.yaml; add it under catalog\.locations/,
     );
+    // Nothing was written.
+    expect(await fs.readdir(reposDir)).toEqual([]);
   });
 });

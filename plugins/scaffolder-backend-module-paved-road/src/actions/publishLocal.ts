@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, isError } from '@backstage/errors';
 import {
   CatalogService,
   locationSpecToMetadataName,
@@ -90,6 +90,30 @@ export function createPublishLocalAction(options: {
         name: entity.metadata.name,
       });
 
+      // The catalog reads <directory>/*/catalog-info.yaml through a file location.
+      // Refreshing that location before writing proves it exists (so nothing is written
+      // that the catalog would never see); refreshing it after makes the new entity
+      // appear now rather than at the next processing cycle.
+      const pattern = path.join(root, '*', 'catalog-info.yaml');
+      const locationRef = `location:default/${locationSpecToMetadataName({
+        type: 'file',
+        target: pattern,
+      })}`;
+      const credentials = await options.auth.getOwnServiceCredentials();
+      const refreshLocation = async () => {
+        try {
+          await options.catalog.refreshEntity(locationRef, { credentials });
+        } catch (error) {
+          if (isError(error) && error.name === 'NotFoundError') {
+            throw new InputError(
+              `The catalog has no location for ${pattern}; add it under catalog.locations (type: file) so published repositories are registered`,
+            );
+          }
+          throw error;
+        }
+      };
+      await refreshLocation();
+
       await ctx.checkpoint({
         key: `paved-road.publish-local.${repoName}`,
         fn: async () => {
@@ -131,30 +155,9 @@ export function createPublishLocalAction(options: {
         },
       });
 
-      // The catalog reads <directory>/*/catalog-info.yaml through a file location;
-      // refreshing that location makes the new entity appear now rather than next cycle.
-      const locationRef = `location:default/${locationSpecToMetadataName({
-        type: 'file',
-        target: path.join(root, '*', 'catalog-info.yaml'),
-      })}`;
-      const credentials = await options.auth.getOwnServiceCredentials();
       await ctx.checkpoint({
         key: `paved-road.publish-local.refresh.${repoName}`,
-        fn: async () => {
-          const location = await options.catalog.getEntityByRef(locationRef, {
-            credentials,
-          });
-          if (!location) {
-            throw new InputError(
-              `The catalog has no location for ${path.join(
-                root,
-                '*',
-                'catalog-info.yaml',
-              )}; add it under catalog.locations (type: file) so published repositories are registered`,
-            );
-          }
-          await options.catalog.refreshEntity(locationRef, { credentials });
-        },
+        fn: refreshLocation,
       });
 
       const url = `file://${target}`;

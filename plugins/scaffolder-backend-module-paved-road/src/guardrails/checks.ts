@@ -1,9 +1,48 @@
-import { makeValidator } from '@backstage/catalog-model';
+import {
+  DefaultNamespaceEntityPolicy,
+  Entity,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+  SchemaValidEntityPolicy,
+  apiEntityV1alpha1Validator,
+  componentEntityV1alpha1Validator,
+  makeValidator,
+  resourceEntityV1alpha1Validator,
+  systemEntityV1alpha1Validator,
+} from '@backstage/catalog-model';
 import yaml from 'yaml';
 import { Manifest, checkKubernetes, isPinnedImage } from './kubernetes';
 import { GuardrailViolation, WorkspaceFiles } from './types';
 
 const validator = makeValidator();
+
+// The same policies the catalog applies when it ingests an entity, so a generated
+// catalog-info.yaml that the catalog would reject fails here first.
+const catalogPolicies = EntityPolicies.allOf([
+  new DefaultNamespaceEntityPolicy(),
+  new NoForeignRootFieldsEntityPolicy(),
+  new FieldFormatEntityPolicy(),
+  new SchemaValidEntityPolicy(),
+]);
+const kindValidators = [
+  componentEntityV1alpha1Validator,
+  apiEntityV1alpha1Validator,
+  resourceEntityV1alpha1Validator,
+  systemEntityV1alpha1Validator,
+];
+
+async function catalogWouldReject(entity: Entity): Promise<string | undefined> {
+  try {
+    await catalogPolicies.enforce(structuredClone(entity));
+    for (const kindValidator of kindValidators) {
+      await kindValidator.check(entity);
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
 /** Parses every YAML file; a file that does not parse is itself a violation. */
 function parseYamlFiles(files: WorkspaceFiles) {
@@ -139,10 +178,10 @@ function checkCi(
   return violations;
 }
 
-function checkCatalogInfo(
+async function checkCatalogInfo(
   documents: Manifest[],
   catalogInfoPath: string,
-): GuardrailViolation[] {
+): Promise<GuardrailViolation[]> {
   const entities = documents.filter(d => d.file === catalogInfoPath);
   if (!entities.length) {
     return [
@@ -178,6 +217,12 @@ function checkCatalogInfo(
       if (!object.spec?.type) push('spec.type', 'has no type');
       if (!object.spec?.lifecycle) push('spec.lifecycle', 'has no lifecycle');
     }
+    const rejection = await catalogWouldReject(object as Entity);
+    if (rejection)
+      push(
+        '(catalog policy)',
+        `would be rejected by the catalog: ${rejection}`,
+      );
   }
   return violations;
 }
@@ -220,10 +265,10 @@ function checkDocs(
  *
  * @public
  */
-export function checkGuardrails(
+export async function checkGuardrails(
   files: WorkspaceFiles,
   options: { catalogInfoPath: string },
-): GuardrailViolation[] {
+): Promise<GuardrailViolation[]> {
   const { documents, violations } = parseYamlFiles(files);
   return [
     ...violations,
@@ -236,7 +281,7 @@ export function checkGuardrails(
     ),
     ...checkDockerfiles(files),
     ...checkCi(files, documents),
-    ...checkCatalogInfo(documents, options.catalogInfoPath),
+    ...(await checkCatalogInfo(documents, options.catalogInfoPath)),
     ...checkDocs(files, documents, options.catalogInfoPath),
   ];
 }

@@ -88,7 +88,7 @@ describe('golden-path templates', () => {
           path.join(os.tmpdir(), `paved-road-${goldenPath.name}-`),
         );
         await writeContents(dir, res.body.directoryContents);
-        const violations = checkGuardrails(await readWorkspace(dir), {
+        const violations = await checkGuardrails(await readWorkspace(dir), {
           catalogInfoPath: 'catalog-info.yaml',
         });
         expect({ label, violations }).toEqual({ label, violations: [] });
