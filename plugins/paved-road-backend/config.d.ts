@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the Paved Road plugin bundle. */
   pavedRoad?: {
@@ -49,5 +51,31 @@ export interface Config {
      * @visibility backend
      */
     scorecardFiles?: string[];
+
+    /**
+     * How often scorecards are evaluated (one replica evaluates; scope global).
+     * Defaults to every 5 minutes with a 30-minute timeout.
+     * @visibility backend
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /** Daily snapshots of entity and aggregate results. */
+    history?: {
+      /**
+       * Days of snapshots kept; older ones are pruned by the scheduled evaluation.
+       * Defaults to 90.
+       * @visibility backend
+       */
+      retentionDays?: number;
+    };
+
+    /** Facts pushed by CI pipelines to `POST /api/paved-road/facts`. */
+    facts?: {
+      /**
+       * Largest accepted `facts` object, in bytes of JSON. Defaults to 32768.
+       * @visibility backend
+       */
+      maxBytes?: number;
+    };
   };
 }

@@ -30,7 +30,7 @@ test('a product engineer creates an API service from the Create page and finds i
   // The task page: every step, including the guardrails, succeeds.
   const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
   await expect(openInCatalog).toBeVisible({ timeout: 180_000 });
-  await expect(page.getByText('Verify guardrails')).toBeVisible();
+  await expect(page.getByText('Verify guardrails').first()).toBeVisible();
   await screenshot(page, 'create-api-service-task');
 
   // The catalog picks the new repository up through its local-repos location.

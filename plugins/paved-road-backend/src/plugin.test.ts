@@ -172,6 +172,9 @@ describe('pavedRoadPlugin', () => {
     expect(sources.body.items.map((s: { id: string }) => s.id)).toEqual([
       'entity',
       'provenance',
+      'owner',
+      'platformTool',
+      'repository',
       'on-call',
     ]);
 

@@ -1,19 +1,34 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { pavedRoadPermissions } from '@paved-road/backstage-plugin-common';
 import {
   PavedRoadFactSource,
   pavedRoadFactSourcesExtensionPoint,
+  PavedRoadRuleOperator,
+  pavedRoadRuleOperatorsExtensionPoint,
 } from '@paved-road/backstage-plugin-node';
+import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
+import { readScorecardDefinitions } from './scorecards/definitions';
+import { createOwnerFactSource } from './scorecards/ownerFactSource';
+import { platformToolFactSource } from './scorecards/platformToolFactSource';
+import { createRepositoryFactSource } from './scorecards/repositoryFactSource';
+import { registerScorecardActions } from './service/actions';
+import { CatalogIndex } from './service/CatalogIndex';
 import {
   createProvenanceFactSource,
   entityFactSource,
 } from './service/factSources';
 import { createRouter } from './service/router';
+import {
+  loadScorecards,
+  ScorecardEvaluationService,
+} from './service/ScorecardEvaluationService';
 
 /**
  * The Paved Road backend plugin, mounted at `/api/paved-road`.
@@ -29,28 +44,55 @@ export const pavedRoadPlugin = createBackendPlugin({
         moduleSources.push(...sources);
       },
     });
+    const operators: PavedRoadRuleOperator[] = [];
+    env.registerExtensionPoint(pavedRoadRuleOperatorsExtensionPoint, {
+      addRuleOperator(...added) {
+        operators.push(...added);
+      },
+    });
 
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
       },
       async init(deps) {
-        const { auth, catalog, database, httpRouter } = deps;
+        const { auth, catalog, config, database, httpRouter, logger } = deps;
         deps.permissionsRegistry.addPermissions(pavedRoadPermissions);
+        // An invalid definition throws here and stops the backend, naming file and key.
+        const definitions = await readScorecardDefinitions(config, {
+          operators,
+        });
 
+        const index = new CatalogIndex({ catalog, auth });
         const factSources = [
           entityFactSource,
-          createProvenanceFactSource({ catalog, auth }),
+          createProvenanceFactSource({
+            catalog,
+            auth,
+            template: ref => index.lookupTemplate(ref),
+          }),
+          createOwnerFactSource({
+            catalog,
+            auth,
+            ownerExists: ref => index.lookupOwner(ref),
+          }),
+          platformToolFactSource,
+          createRepositoryFactSource({ urlReader: deps.urlReader }),
           ...moduleSources,
         ];
         const ids = new Set<string>();
-        for (const { id } of factSources) {
+        for (const { id } of [...factSources, { id: 'pushed' }]) {
           if (ids.has(id)) {
             throw new Error(
               `Paved Road fact source id '${id}' is registered twice`,
@@ -60,6 +102,65 @@ export const pavedRoadPlugin = createBackendPlugin({
         }
 
         const store = await DatabaseScaffoldEventStore.create({ database });
+        const results = await DatabaseResultsStore.create({ database });
+        const evaluation = new ScorecardEvaluationService({
+          catalog,
+          auth,
+          logger,
+          store: results,
+          index,
+          factSources,
+          scorecards: loadScorecards(definitions, [...ids], operators),
+          historyRetentionDays:
+            config.getOptionalNumber('pavedRoad.history.retentionDays') ?? 90,
+        });
+
+        const schedule = config.has('pavedRoad.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('pavedRoad.schedule'),
+            )
+          : { frequency: { minutes: 5 }, timeout: { minutes: 30 } };
+        await deps.scheduler.scheduleTask({
+          id: 'paved-road-evaluate',
+          scope: 'global',
+          ...schedule,
+          fn: async () => {
+            const summary = await evaluation.evaluate();
+            if (summary.error) throw new Error(summary.error);
+          },
+        });
+
+        // Edited definitions (where config watching allows) apply without a restart.
+        config.subscribe?.(async () => {
+          try {
+            const loaded = loadScorecards(
+              await readScorecardDefinitions(config, { operators }),
+              [...ids],
+              operators,
+            );
+            if (loaded.hash !== evaluation.getScorecards().hash) {
+              evaluation.setScorecards(loaded);
+              logger.info('Scorecard definitions changed; re-evaluating');
+              await deps.scheduler.triggerTask('paved-road-evaluate');
+            }
+          } catch (error) {
+            logger.error(
+              `Edited scorecard definitions were not applied: ${
+                (error as Error).message
+              }`,
+            );
+          }
+        });
+
+        registerScorecardActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog,
+          permissions: deps.permissions,
+          results,
+          index,
+          evaluation,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -67,6 +168,12 @@ export const pavedRoadPlugin = createBackendPlugin({
             catalog,
             store,
             factSources,
+            results,
+            index,
+            evaluation,
+            operators,
+            maxPushedFactsBytes:
+              config.getOptionalNumber('pavedRoad.facts.maxBytes') ?? 32_768,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

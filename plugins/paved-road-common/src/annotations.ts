@@ -22,6 +22,8 @@ export const PAVED_ROAD_ANNOTATIONS = {
   wrapperTest: 'paved-road.io/wrapper-test',
   /** Where a platform tool documents its versioning and deprecation path. */
   deprecationPolicy: 'paved-road.io/deprecation-policy',
+  /** The repository-relative file with the entity's alert rules, e.g. `observability/alerts.yaml`. */
+  alerts: 'paved-road.io/alerts',
 } as const;
 
 /** The tag that marks a Template as a golden path. @public */

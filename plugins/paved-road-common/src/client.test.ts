@@ -29,6 +29,13 @@ describe('PavedRoadClient', () => {
           req.method === 'GET'
         ) {
           res.end(JSON.stringify({ items: [] }));
+        } else if (
+          req.method === 'GET' &&
+          /^\/api\/paved-road\/(entities|results|aggregates|history)/.test(
+            req.url ?? '',
+          )
+        ) {
+          res.end(JSON.stringify({ ok: true }));
         } else if (req.method === 'POST') {
           res.statusCode = 400;
           res.end(
@@ -79,5 +86,33 @@ describe('PavedRoadClient', () => {
       cause: { message: 'templateRef is required' },
     });
     expect(seen.at(-1)?.auth).toBe('Bearer abc');
+  });
+
+  it('calls the scorecard endpoints', async () => {
+    await expect(
+      client().getEntityScorecards('component:default/orders-api'),
+    ).resolves.toEqual({ ok: true });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/entities/component/default/orders-api/scorecards',
+    );
+    await client().getEntityScorecards({ kind: 'Component', name: 'x' });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/entities/component/default/x/scorecards',
+    );
+    await client().listResults({
+      scorecard: 'golden-path-adoption',
+      owner: 'group:default/commerce',
+      limit: 10,
+      offset: undefined,
+    });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/results?scorecard=golden-path-adoption&owner=group%3Adefault%2Fcommerce&limit=10',
+    );
+    await client().getAggregates();
+    expect(seen.at(-1)?.url).toBe('/api/paved-road/aggregates');
+    await client().getHistory({ ref: 'org', from: '2026-01-01' });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/history?ref=org&from=2026-01-01',
+    );
   });
 });

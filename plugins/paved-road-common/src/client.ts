@@ -1,5 +1,23 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import {
+  AggregatesResponse,
+  EntityScorecardsResponse,
+  HistoryQuery,
+  HistoryResponse,
+  ResultsPage,
+  ResultsQuery,
+} from './results';
 import { ScaffoldEvent, ScaffoldEventInput, TemplateAdoption } from './types';
+
+function queryString(query: object | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null) params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
 
 /**
  * Finds the base URL of a plugin's API (the shape of Backstage's DiscoveryApi and
@@ -26,6 +44,13 @@ export interface PavedRoadApi {
     limit?: number;
   }): Promise<{ items: ScaffoldEvent[] }>;
   getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }>;
+  /** An entity's stored scorecard results, by its ref or its kind, namespace and name. */
+  getEntityScorecards(
+    entity: string | { kind: string; namespace?: string; name: string },
+  ): Promise<EntityScorecardsResponse>;
+  listResults(query?: ResultsQuery): Promise<ResultsPage>;
+  getAggregates(): Promise<AggregatesResponse>;
+  getHistory(query: HistoryQuery): Promise<HistoryResponse>;
 }
 
 /**
@@ -73,6 +98,29 @@ export class PavedRoadClient implements PavedRoadApi {
 
   async getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }> {
     return this.request('/templates/adoption');
+  }
+
+  async getEntityScorecards(
+    entity: string | { kind: string; namespace?: string; name: string },
+  ): Promise<EntityScorecardsResponse> {
+    const { kind, namespace, name } =
+      typeof entity === 'string' ? parseEntityRef(entity) : entity;
+    const path = [kind, namespace ?? 'default', name]
+      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+      .join('/');
+    return this.request(`/entities/${path}/scorecards`);
+  }
+
+  async listResults(query?: ResultsQuery): Promise<ResultsPage> {
+    return this.request(`/results${queryString(query)}`);
+  }
+
+  async getAggregates(): Promise<AggregatesResponse> {
+    return this.request('/aggregates');
+  }
+
+  async getHistory(query: HistoryQuery): Promise<HistoryResponse> {
+    return this.request(`/history${queryString(query)}`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -9,6 +9,8 @@ export * from './client';
 export * from './duration';
 export * from './permissions';
 export * from './provenance';
+export * from './repositoryFacts';
+export * from './results';
 export * from './scorecards';
 export * from './types';
 export * from './versions';

@@ -3,6 +3,8 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import {
   PavedRoadFactSource,
   pavedRoadFactSourcesExtensionPoint,
+  PavedRoadRuleOperator,
+  pavedRoadRuleOperatorsExtensionPoint,
 } from './extensions';
 
 describe('pavedRoadFactSourcesExtensionPoint', () => {
@@ -41,5 +43,42 @@ describe('pavedRoadFactSourcesExtensionPoint', () => {
       'paved-road.fact-sources',
     );
     expect(added).toEqual([source]);
+  });
+});
+
+describe('pavedRoadRuleOperatorsExtensionPoint', () => {
+  it('lets a backend module add rule operators', async () => {
+    const added: PavedRoadRuleOperator[] = [];
+    const operator: PavedRoadRuleOperator<number> = {
+      name: '$cvssBelow',
+      prepare: operand => Number(operand),
+      test: (value, operand) => typeof value === 'number' && value < operand,
+    };
+    await startTestBackend({
+      extensionPoints: [
+        [
+          pavedRoadRuleOperatorsExtensionPoint,
+          { addRuleOperator: (...o) => added.push(...o) },
+        ],
+      ],
+      features: [
+        createBackendModule({
+          pluginId: 'paved-road',
+          moduleId: 'cvss',
+          register(env) {
+            env.registerInit({
+              deps: { operators: pavedRoadRuleOperatorsExtensionPoint },
+              async init({ operators }) {
+                operators.addRuleOperator(operator);
+              },
+            });
+          },
+        }),
+      ],
+    });
+    expect(pavedRoadRuleOperatorsExtensionPoint.id).toBe(
+      'paved-road.rule-operators',
+    );
+    expect(added).toEqual([operator]);
   });
 });

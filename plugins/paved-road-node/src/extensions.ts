@@ -43,3 +43,40 @@ export const pavedRoadFactSourcesExtensionPoint =
   createExtensionPoint<PavedRoadFactSourcesExtensionPoint>({
     id: 'paved-road.fact-sources',
   });
+
+/**
+ * A value operator a module adds to the scorecard rule language, used in rules as
+ * `{ "<fact path>": { "<name>": <operand> } }`.
+ *
+ * @public
+ */
+export interface PavedRoadRuleOperator<TOperand = any> {
+  /** The key, starting with `$`, e.g. `$cvssBelow`. */
+  name: `$${string}`;
+  /**
+   * Checks the operand when definitions load and prepares it (e.g. compiles it).
+   * Throws an `Error` whose message says what is wrong; it is reported with the key.
+   */
+  prepare(operand: unknown): TOperand;
+  /** Whether the value at the path (`undefined` when absent) satisfies the operator. */
+  test(value: unknown, operand: TOperand): boolean;
+}
+
+/**
+ * Lets backend modules add operators to the scorecard rule language.
+ *
+ * @public
+ */
+export interface PavedRoadRuleOperatorsExtensionPoint {
+  addRuleOperator(...operators: PavedRoadRuleOperator[]): void;
+}
+
+/**
+ * The extension point for rule operators, id `paved-road.rule-operators`.
+ *
+ * @public
+ */
+export const pavedRoadRuleOperatorsExtensionPoint =
+  createExtensionPoint<PavedRoadRuleOperatorsExtensionPoint>({
+    id: 'paved-road.rule-operators',
+  });

@@ -18,6 +18,8 @@ import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 export function createOwnerFactSource(options: {
   catalog: CatalogService;
   auth: AuthService;
+  /** A batched lookup (e.g. an index loaded once per pass); one catalog request per entity otherwise. */
+  ownerExists?: (ref: string) => Promise<boolean>;
 }): PavedRoadFactSource {
   return {
     id: 'owner',
@@ -40,13 +42,17 @@ export function createOwnerFactSource(options: {
       if (!ref) {
         return { ref: null, kind: null, exists: false };
       }
-      const found = await options.catalog.getEntityByRef(ref, {
-        credentials: await options.auth.getOwnServiceCredentials(),
-      });
+      const exists = options.ownerExists
+        ? await options.ownerExists(ref)
+        : Boolean(
+            await options.catalog.getEntityByRef(ref, {
+              credentials: await options.auth.getOwnServiceCredentials(),
+            }),
+          );
       return {
         ref,
         kind: parseEntityRef(ref).kind.toLocaleLowerCase('en-US'),
-        exists: Boolean(found),
+        exists,
       };
     },
   };

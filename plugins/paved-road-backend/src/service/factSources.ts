@@ -40,28 +40,39 @@ export const entityFactSource: PavedRoadFactSource = {
 export function createProvenanceFactSource(options: {
   catalog: CatalogService;
   auth: AuthService;
+  /** A batched lookup of templates; one catalog request per entity otherwise. */
+  template?: (
+    ref: string,
+  ) => Promise<{ found: boolean; latestVersion: string | null }>;
 }): PavedRoadFactSource {
   return {
     id: 'provenance',
     description:
       'Golden-path template and version an entity was scaffolded from, and its drift from the latest version',
     async collect({ entity }) {
+      const lookupTemplate = async (ref: string) => {
+        const template = await options.catalog.getEntityByRef(ref, {
+          credentials: await options.auth.getOwnServiceCredentials(),
+        });
+        return {
+          found: Boolean(template),
+          latestVersion:
+            template?.metadata.annotations?.[
+              PAVED_ROAD_ANNOTATIONS.templateVersion
+            ] ?? null,
+        };
+      };
       const provenance = readGoldenPathProvenance(entity);
       if (!provenance) {
         return { goldenPath: false };
       }
-      const template = await options.catalog.getEntityByRef(
-        provenance.templateRef,
-        { credentials: await options.auth.getOwnServiceCredentials() },
-      );
-      const latest =
-        template?.metadata.annotations?.[
-          PAVED_ROAD_ANNOTATIONS.templateVersion
-        ];
+      const { found, latestVersion: latest } = options.template
+        ? await options.template(provenance.templateRef)
+        : await lookupTemplate(provenance.templateRef);
       return {
         goldenPath: true,
         ...provenance,
-        templateFound: Boolean(template),
+        templateFound: found,
         latestVersion: latest ?? null,
         drift:
           provenance.templateVersion && latest

@@ -20,6 +20,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
 import { collectFacts } from './factSources';
+import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
 import { parseInput } from './validation';
 
 const validator = makeValidator();
@@ -80,7 +81,8 @@ const listQuery = z.strictObject({
 });
 
 /** Options of {@link createRouter}. @internal */
-export interface RouterOptions {
+export interface RouterOptions
+  extends Omit<ScorecardRoutesOptions, 'httpAuth' | 'permissions' | 'catalog'> {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -152,6 +154,8 @@ export async function createRouter(
     }
     res.json(await collectFacts(factSources, entity));
   });
+
+  addScorecardRoutes(router, options);
 
   return router;
 }

@@ -11,8 +11,16 @@ import {
   resourceEntityV1alpha1Validator,
   systemEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
-import yaml from 'yaml';
-import { Manifest, checkKubernetes, isPinnedImage } from './kubernetes';
+import {
+  ciStages,
+  isCiWorkflow,
+  isDockerfile,
+  isPinnedImage,
+  isRootUser,
+  parseDockerfile,
+  parseRepositoryYaml,
+} from '@paved-road/backstage-plugin-common';
+import { Manifest, checkKubernetes } from './kubernetes';
 import { GuardrailViolation, WorkspaceFiles } from './types';
 
 const validator = makeValidator();
@@ -46,73 +54,36 @@ async function catalogWouldReject(entity: Entity): Promise<string | undefined> {
 
 /** Parses every YAML file; a file that does not parse is itself a violation. */
 function parseYamlFiles(files: WorkspaceFiles) {
-  const documents: Manifest[] = [];
-  const violations: GuardrailViolation[] = [];
-  for (const [file, text] of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    for (const doc of yaml.parseAllDocuments(text)) {
-      if (doc.errors.length) {
-        const [error] = doc.errors;
-        violations.push({
-          guardrail: file.startsWith('.github/') ? 'ci' : 'catalog-info',
-          file,
-          location: `line ${error.linePos?.[0].line ?? '?'}`,
-          message: `is not valid YAML: ${error.message.split('\n')[0]}`,
-        });
-        continue;
-      }
-      const object = doc.toJS();
-      if (object && typeof object === 'object')
-        documents.push({ file, object });
-    }
-  }
+  const { documents, errors } = parseRepositoryYaml(files);
+  const violations: GuardrailViolation[] = errors.map(error => ({
+    guardrail: error.file.startsWith('.github/') ? 'ci' : 'catalog-info',
+    file: error.file,
+    location: `line ${error.line ?? '?'}`,
+    message: `is not valid YAML: ${error.message}`,
+  }));
   return { documents, violations };
 }
 
 function checkDockerfiles(files: WorkspaceFiles): GuardrailViolation[] {
   const violations: GuardrailViolation[] = [];
   for (const [file, text] of files) {
-    if (!/(^|\/)Dockerfile[^/]*$/.test(file)) continue;
-    const lines = text.split('\n');
-    const stages = new Set<string>();
-    const args = new Map<string, string>();
-    let lastUser: { value: string; line: number } | undefined;
-    lines.forEach((raw, index) => {
-      const line = raw.trim();
-      const arg = /^ARG\s+([A-Za-z_]\w*)=(\S+)/i.exec(line);
-      if (arg) args.set(arg[1], arg[2].replace(/^["']|["']$/g, ''));
-      const from =
-        /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-      if (from) {
-        const [, rawImage, alias] = from;
-        // Base images are often build args with a pinned default.
-        const image = rawImage.replace(
-          /\$\{?([A-Za-z_]\w*)\}?/g,
-          (whole, name) => args.get(name) ?? whole,
-        );
-        if (
-          !stages.has(image.toLowerCase()) &&
-          image !== 'scratch' &&
-          !isPinnedImage(image)
-        ) {
-          violations.push({
-            guardrail: 'pinned-images',
-            file,
-            location: `line ${index + 1}`,
-            message: `base image '${image}' is not pinned to a version tag or digest`,
-          });
-        }
-        if (alias) stages.add(alias.toLowerCase());
-        lastUser = undefined; // USER applies per stage; only the final stage's counts
+    if (!isDockerfile(file)) continue;
+    const { baseImages, finalUser } = parseDockerfile(text);
+    for (const { image, line } of baseImages) {
+      if (!isPinnedImage(image)) {
+        violations.push({
+          guardrail: 'pinned-images',
+          file,
+          location: `line ${line}`,
+          message: `base image '${image}' is not pinned to a version tag or digest`,
+        });
       }
-      const user = /^USER\s+(\S+)/i.exec(line);
-      if (user) lastUser = { value: user[1], line: index + 1 };
-    });
-    if (!lastUser || /^(root|0)(:|$)/.test(lastUser.value)) {
+    }
+    if (isRootUser(finalUser?.value)) {
       violations.push({
         guardrail: 'non-root',
         file,
-        location: lastUser ? `line ${lastUser.line}` : undefined,
+        location: finalUser ? `line ${finalUser.line}` : undefined,
         message: 'the final stage must switch to a non-root USER',
       });
     }
@@ -120,13 +91,8 @@ function checkDockerfiles(files: WorkspaceFiles): GuardrailViolation[] {
   return violations;
 }
 
-function checkCi(
-  files: WorkspaceFiles,
-  documents: Manifest[],
-): GuardrailViolation[] {
-  const workflows = documents.filter(d =>
-    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(d.file),
-  );
+function checkCi(documents: Manifest[]): GuardrailViolation[] {
+  const workflows = documents.filter(d => isCiWorkflow(d.file));
   if (!workflows.length) {
     return [
       {
@@ -141,22 +107,9 @@ function checkCi(
       },
     ];
   }
-  const text = workflows.map(w => files.get(w.file) ?? '').join('\n');
-  const jobs = workflows.flatMap(w => Object.entries<any>(w.object.jobs ?? {}));
-  const describes = (pattern: RegExp) =>
-    jobs.some(
-      ([id, job]) =>
-        pattern.test(id) ||
-        pattern.test(String(job?.name ?? '')) ||
-        (Array.isArray(job?.steps) &&
-          job.steps.some((step: any) =>
-            pattern.test(
-              `${step?.name ?? ''} ${step?.run ?? ''} ${step?.uses ?? ''}`,
-            ),
-          )),
-    );
+  const stages = ciStages(workflows);
   const violations: GuardrailViolation[] = [];
-  if (!describes(/\btest/i)) {
+  if (!stages.includes('test')) {
     violations.push({
       guardrail: 'ci',
       file: workflows[0].file,
@@ -164,10 +117,7 @@ function checkCi(
       message: 'no job or step runs the tests',
     });
   }
-  if (
-    !describes(/trivy|grype|snyk|osv-scanner|anchore|\bscan/i) &&
-    !/trivy|grype|snyk/i.test(text)
-  ) {
+  if (!stages.includes('scan')) {
     violations.push({
       guardrail: 'image-scan',
       file: workflows[0].file,
@@ -280,7 +230,7 @@ export async function checkGuardrails(
       ),
     ),
     ...checkDockerfiles(files),
-    ...checkCi(files, documents),
+    ...checkCi(documents),
     ...(await checkCatalogInfo(documents, options.catalogInfoPath)),
     ...checkDocs(files, documents, options.catalogInfoPath),
   ];

@@ -1,54 +1,25 @@
+import {
+  BATCH_WORKLOAD_KINDS,
+  LONG_RUNNING_WORKLOAD_KINDS,
+  RepositoryManifest,
+  hasResourceLimits,
+  hasResourceRequests,
+  isDefaultDenyNetworkPolicy,
+  isPinnedImage,
+  podSpecOf,
+} from '@paved-road/backstage-plugin-common';
 import { GuardrailViolation } from './types';
 
 type Obj = Record<string, any>;
 
 /** A Kubernetes object found in the workspace, with where it came from. */
-export interface Manifest {
-  file: string;
-  object: Obj;
-}
+export type Manifest = RepositoryManifest;
 
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-const BATCH = new Set(['CronJob', 'Job']);
+const LONG_RUNNING = LONG_RUNNING_WORKLOAD_KINDS;
+const BATCH = BATCH_WORKLOAD_KINDS;
 
-function podSpecOf(manifest: Obj): { spec: Obj; path: string } | undefined {
-  switch (manifest.kind) {
-    case 'CronJob':
-      return {
-        spec: manifest.spec?.jobTemplate?.spec?.template?.spec,
-        path: 'spec.jobTemplate.spec.template.spec',
-      };
-    case 'Job':
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-      return {
-        spec: manifest.spec?.template?.spec,
-        path: 'spec.template.spec',
-      };
-    default:
-      return undefined;
-  }
-}
-
-/** An image reference is pinned when it has a digest or a tag other than `latest`. */
-export function isPinnedImage(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag.length > 0 && tag !== 'latest';
-}
-
-function hasLimits(resources: Obj | undefined) {
-  return Boolean(
-    resources?.requests?.cpu &&
-      resources?.requests?.memory &&
-      resources?.limits?.cpu &&
-      resources?.limits?.memory,
-  );
-}
+const hasLimits = (resources: Obj | undefined) =>
+  hasResourceRequests(resources) && hasResourceLimits(resources);
 
 /** Checks workloads and network policies among the workspace's Kubernetes objects. */
 export function checkKubernetes(manifests: Manifest[]): GuardrailViolation[] {
@@ -72,7 +43,7 @@ export function checkKubernetes(manifests: Manifest[]): GuardrailViolation[] {
       });
       continue;
     }
-    const podNonRoot = pod!.spec.securityContext?.runAsNonRoot === true;
+    const podNonRoot = pod?.spec?.securityContext?.runAsNonRoot === true;
     containers.forEach((container, index) => {
       const where = `${name} ${pod!.path}.containers[${index}]`;
       const label = `container '${container.name ?? index}'`;
@@ -130,15 +101,9 @@ export function checkKubernetes(manifests: Manifest[]): GuardrailViolation[] {
 
   const hasLongRunning = workloads.some(w => LONG_RUNNING.has(w.object.kind));
   if (hasLongRunning) {
-    const denyAll = manifests.some(({ object }) => {
-      if (object.kind !== 'NetworkPolicy') return false;
-      const types: unknown = object.spec?.policyTypes;
-      return (
-        Array.isArray(types) &&
-        types.includes('Ingress') &&
-        types.includes('Egress')
-      );
-    });
+    const denyAll = manifests.some(({ object }) =>
+      isDefaultDenyNetworkPolicy(object),
+    );
     if (!denyAll) {
       violations.push({
         guardrail: 'network-policy',

@@ -1,0 +1,271 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ScorecardResult } from '@paved-road/backstage-plugin-common';
+import { DatabaseResultsStore, EntityEvaluation } from './DatabaseResultsStore';
+
+jest.setTimeout(60_000);
+
+const migrationsDir = resolvePackagePath(
+  '@paved-road/backstage-plugin-backend',
+  'migrations',
+);
+
+const TABLES = [
+  'paved_road_entities',
+  'paved_road_results',
+  'paved_road_pushed_facts',
+  'paved_road_state',
+  'paved_road_snapshots',
+];
+
+function evaluation(
+  name: string,
+  level: string | null,
+  overrides: Partial<EntityEvaluation['entity']> = {},
+): EntityEvaluation {
+  const entityRef = `component:default/${name}`;
+  const result: ScorecardResult = {
+    scorecardId: 'golden-path-adoption',
+    entityRef,
+    level,
+    nextLevel: level === 'gold' ? null : 'gold',
+    missingForNext: level === 'gold' ? [] : ['version-current'],
+    checks: [
+      { checkId: 'scaffolded', status: 'pass' },
+      {
+        checkId: 'version-current',
+        status: level === 'gold' ? 'pass' : 'fail',
+      },
+    ],
+  };
+  return {
+    entity: {
+      entityRef,
+      kind: 'Component',
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/orders',
+      system: 'system:default/order-management',
+      domain: 'domain:default/commerce',
+      goldenPath: true,
+      templateRef: 'template:default/api-service',
+      drift: level === 'gold' ? 'current' : 'major',
+      ...overrides,
+    },
+    etag: `etag-${name}`,
+    facts: { entity: { kind: 'Component' } },
+    sourceErrors: {},
+    results: [result],
+    levelIndex: r => (r.level === 'gold' ? 2 : -1),
+    definitionsHash: 'hash-1',
+  };
+}
+
+describe('DatabaseResultsStore', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  async function createStore(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseResultsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'upserts results idempotently, filters, pages and removes unseen entities on %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const batch = [
+        evaluation('orders-api', 'gold'),
+        evaluation('payments-api', null, { owner: 'group:default/payments' }),
+        evaluation('cart-api', 'gold', { lifecycle: 'experimental' }),
+      ];
+      await store.saveEvaluations(batch, 'pass-1');
+      await store.saveEvaluations(batch, 'pass-1');
+      const [{ n }] = await knex('paved_road_results').count({ n: '*' });
+      expect(Number(n)).toBe(3);
+
+      const page = await store.listResults({
+        sort: 'level',
+        order: 'desc',
+        limit: 2,
+        offset: 0,
+      });
+      expect(page.totalItems).toBe(3);
+      expect(page.items.map(i => i.entityRef)).toEqual([
+        'component:default/cart-api',
+        'component:default/orders-api',
+      ]);
+      const none = await store.listResults({
+        level: 'none',
+        owners: ['group:default/payments'],
+        kind: 'component',
+        sort: 'entityRef',
+        order: 'asc',
+        limit: 10,
+        offset: 0,
+      });
+      expect(none.items).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/payments-api',
+          level: null,
+          drift: 'major',
+          checks: [
+            { checkId: 'scaffolded', status: 'pass' },
+            { checkId: 'version-current', status: 'fail' },
+          ],
+        }),
+      ]);
+      const visible = await store.listResults({
+        sort: 'entityRef',
+        order: 'asc',
+        limit: 10,
+        offset: 0,
+        visibleRefs: new Set(['component:default/orders-api']),
+      });
+      expect(visible.totalItems).toBe(1);
+
+      expect(
+        await store.getEvaluationKeys(['component:default/orders-api']),
+      ).toEqual(
+        new Map([
+          [
+            'component:default/orders-api',
+            {
+              etag: 'etag-orders-api',
+              definitionsHash: 'hash-1',
+              stale: false,
+            },
+          ],
+        ]),
+      );
+
+      const pages = [];
+      for await (const rows of store.aggregateRows(2)) {
+        pages.push(rows.map(r => r.entityRef));
+      }
+      expect(pages).toEqual([
+        ['component:default/cart-api', 'component:default/orders-api'],
+        ['component:default/payments-api'],
+      ]);
+
+      await store.markSeen(
+        ['component:default/orders-api', 'component:default/cart-api'],
+        'pass-2',
+      );
+      expect(await store.removeUnseen('pass-2')).toBe(1);
+      expect(await store.getEntity('component:default/payments-api')).toBe(
+        undefined,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps results marked stale, pushed facts, state and snapshots on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.saveEvaluations([evaluation('orders-api', 'gold')], 'p');
+      await store.markStale("fact source 'repository' failed: timeout", [
+        'component:default/orders-api',
+      ]);
+      const stored = await store.getEntity('component:default/orders-api');
+      expect(stored?.entity).toMatchObject({
+        stale: true,
+        staleReason: "fact source 'repository' failed: timeout",
+      });
+      expect(stored?.results[0].level).toBe('gold');
+      expect(
+        (await store.getEvaluationKeys(['component:default/orders-api'])).get(
+          'component:default/orders-api',
+        )?.etag,
+      ).toBeNull();
+
+      await store.putPushedFacts('component:default/orders-api', 'sonar', {
+        coverage: 80,
+      });
+      await store.putPushedFacts('component:default/orders-api', 'sonar', {
+        coverage: 90,
+      });
+      expect(
+        await store.getPushedFacts(['component:default/orders-api']),
+      ).toEqual(
+        new Map([
+          ['component:default/orders-api', { sonar: { coverage: 90 } }],
+        ]),
+      );
+
+      await store.setState('definitions_hash', 'a');
+      await store.setState('definitions_hash', 'b');
+      expect(await store.getState('definitions_hash')).toBe('b');
+
+      for (const day of ['2026-01-01', '2026-06-01']) {
+        await store.writeSnapshots(day, [
+          {
+            scope: 'entity',
+            ref: 'component:default/orders-api',
+            scorecardId: 'golden-path-adoption',
+            data: { level: 'gold' },
+          },
+        ]);
+      }
+      expect(await store.hasSnapshot('2026-06-01')).toBe(true);
+      expect(await store.pruneSnapshots('2026-03-01')).toBe(1);
+      expect(
+        await store.history({ ref: 'component:default/orders-api' }),
+      ).toEqual([
+        {
+          day: '2026-06-01',
+          scope: 'entity',
+          scorecardId: 'golden-path-adoption',
+          data: { level: 'gold' },
+        },
+      ]);
+
+      const previews = [];
+      for await (const row of store.factsWithLevels()) previews.push(row);
+      expect(previews).toEqual([
+        {
+          entityRef: 'component:default/orders-api',
+          facts: { entity: { kind: 'Component' } },
+          sourceErrors: {},
+          levels: { 'golden-path-adoption': 'gold' },
+        },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'migrates down and up again on %p',
+    async databaseId => {
+      const { knex } = await createStore(databaseId);
+      for (const table of TABLES) {
+        expect([table, await knex.schema.hasTable(table)]).toEqual([
+          table,
+          true,
+        ]);
+      }
+      await knex.migrate.rollback({ directory: migrationsDir }, true);
+      for (const table of [...TABLES, 'paved_road_scaffold_events']) {
+        expect([table, await knex.schema.hasTable(table)]).toEqual([
+          table,
+          false,
+        ]);
+      }
+      await knex.migrate.latest({ directory: migrationsDir });
+      for (const table of TABLES) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+      // Down one step removes only the results tables.
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('paved_road_results')).toBe(false);
+      expect(await knex.schema.hasTable('paved_road_scaffold_events')).toBe(
+        true,
+      );
+    },
+  );
+});

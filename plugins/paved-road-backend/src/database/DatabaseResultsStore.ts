@@ -1,0 +1,592 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  CheckResult,
+  EntityResultRow,
+  EvaluatedEntity,
+  ScorecardResult,
+  StoredScorecardResult,
+} from '@paved-road/backstage-plugin-common';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@paved-road/backstage-plugin-backend',
+  'migrations',
+);
+
+const ENTITIES = 'paved_road_entities';
+const RESULTS = 'paved_road_results';
+const PUSHED = 'paved_road_pushed_facts';
+const STATE = 'paved_road_state';
+const SNAPSHOTS = 'paved_road_snapshots';
+const SCAFFOLDS = 'paved_road_scaffold_events';
+
+/** Rows per statement: well below SQLite's bound-parameter limit. */
+const CHUNK = 40;
+
+type EntityRow = {
+  entity_ref: string;
+  kind: string;
+  type: string | null;
+  lifecycle: string | null;
+  owner: string | null;
+  system: string | null;
+  domain: string | null;
+  golden_path: boolean | number;
+  template_ref: string | null;
+  drift: string | null;
+  etag: string | null;
+  facts: string | null;
+  source_errors: string | null;
+  definitions_hash: string | null;
+  pass_id: string | null;
+  evaluated_at: Date | string;
+  stale: boolean | number;
+  stale_reason: string | null;
+};
+
+type ResultRow = {
+  entity_ref: string;
+  scorecard_id: string;
+  level: string | null;
+  level_index: number;
+  next_level: string | null;
+  missing_for_next: string;
+  checks: string;
+  evaluated_at: Date | string;
+};
+
+/**
+ * One entity's evaluation, as the evaluator hands it to the store.
+ *
+ * @internal
+ */
+export interface EntityEvaluation {
+  entity: Omit<EvaluatedEntity, 'evaluatedAt' | 'stale' | 'staleReason'>;
+  etag: string | null;
+  facts: Record<string, unknown>;
+  sourceErrors: Record<string, string>;
+  results: ScorecardResult[];
+  /** Position of each result's level in its scorecard, -1 below the lowest. */
+  levelIndex: (result: ScorecardResult) => number;
+  definitionsHash: string;
+  staleReason?: string;
+}
+
+/** Filters of {@link DatabaseResultsStore.listResults}. @internal */
+export interface ResultsFilter {
+  scorecard?: string;
+  level?: string;
+  owners?: string[];
+  system?: string;
+  kind?: string;
+  type?: string;
+  lifecycle?: string;
+  sort: 'entityRef' | 'level' | 'evaluatedAt' | 'owner';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  /** Only these entities; all when undefined. */
+  visibleRefs?: ReadonlySet<string>;
+}
+
+/** A row of the aggregate scan. @internal */
+export interface AggregateSourceRow {
+  entityRef: string;
+  owner: string | null;
+  system: string | null;
+  domain: string | null;
+  goldenPath: boolean;
+  drift: string | null;
+  scorecardId: string;
+  level: string | null;
+  checks: CheckResult[];
+}
+
+const toIso = (value: Date | string) => new Date(value).toISOString();
+const parse = <T>(value: string | null | undefined, fallback: T): T =>
+  value ? (JSON.parse(value) as T) : fallback;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Stores evaluated entities, their scorecard results, pushed facts, evaluation state
+ * and daily snapshots. Writes are upserts keyed by entity ref (and scorecard id), so
+ * repeating a pass never duplicates rows.
+ *
+ * @internal
+ */
+export class DatabaseResultsStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseResultsStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseResultsStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async getState(key: string): Promise<string | undefined> {
+    const row = await this.db(STATE).where({ key }).first();
+    return row?.value;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    await this.db(STATE).insert({ key, value }).onConflict('key').merge();
+  }
+
+  /** What is stored for these entities: etag, definitions hash and stale flag. */
+  async getEvaluationKeys(
+    refs: string[],
+  ): Promise<
+    Map<
+      string,
+      { etag: string | null; definitionsHash: string | null; stale: boolean }
+    >
+  > {
+    const out = new Map();
+    for (const part of chunks(refs, 500)) {
+      const rows = await this.db<EntityRow>(ENTITIES)
+        .select('entity_ref', 'etag', 'definitions_hash', 'stale')
+        .whereIn('entity_ref', part);
+      for (const row of rows) {
+        out.set(row.entity_ref, {
+          etag: row.etag,
+          definitionsHash: row.definitions_hash,
+          stale: Boolean(row.stale),
+        });
+      }
+    }
+    return out;
+  }
+
+  async markSeen(refs: string[], passId: string): Promise<void> {
+    for (const part of chunks(refs, 500)) {
+      await this.db(ENTITIES)
+        .whereIn('entity_ref', part)
+        .update({ pass_id: passId });
+    }
+  }
+
+  /** Removes entities (and their results) no longer in the catalog. */
+  async removeUnseen(passId: string): Promise<number> {
+    const unseen = (builder: Knex.QueryBuilder) =>
+      builder.whereNot('pass_id', passId).orWhereNull('pass_id');
+    let removed = 0;
+    await this.db.transaction(async tx => {
+      const gone = unseen(tx(ENTITIES).select('entity_ref'));
+      await tx(RESULTS).whereIn('entity_ref', gone).delete();
+      removed = Number(await unseen(tx(ENTITIES)).delete());
+    });
+    return removed;
+  }
+
+  /** Upserts evaluated entities and replaces their results, in one transaction. */
+  async saveEvaluations(
+    evaluations: EntityEvaluation[],
+    passId: string,
+  ): Promise<void> {
+    if (!evaluations.length) return;
+    const now = new Date();
+    const entityRows: EntityRow[] = evaluations.map(e => ({
+      entity_ref: e.entity.entityRef,
+      kind: e.entity.kind,
+      type: e.entity.type,
+      lifecycle: e.entity.lifecycle,
+      owner: e.entity.owner,
+      system: e.entity.system,
+      domain: e.entity.domain,
+      golden_path: e.entity.goldenPath,
+      template_ref: e.entity.templateRef,
+      drift: e.entity.drift,
+      // A stale evaluation keeps no etag, so the next pass tries again.
+      etag: e.staleReason ? null : e.etag,
+      facts: JSON.stringify(e.facts),
+      source_errors: JSON.stringify(e.sourceErrors),
+      definitions_hash: e.definitionsHash,
+      pass_id: passId,
+      evaluated_at: now,
+      stale: Boolean(e.staleReason),
+      stale_reason: e.staleReason ?? null,
+    }));
+    const resultRows: ResultRow[] = evaluations.flatMap(e =>
+      e.results.map(r => ({
+        entity_ref: e.entity.entityRef,
+        scorecard_id: r.scorecardId,
+        level: r.level,
+        level_index: e.levelIndex(r),
+        next_level: r.nextLevel,
+        missing_for_next: JSON.stringify(r.missingForNext),
+        checks: JSON.stringify(r.checks),
+        evaluated_at: now,
+      })),
+    );
+    await this.db.transaction(async tx => {
+      for (const part of chunks(entityRows)) {
+        await tx(ENTITIES).insert(part).onConflict('entity_ref').merge();
+      }
+      for (const part of chunks(
+        entityRows.map(r => r.entity_ref),
+        500,
+      )) {
+        await tx(RESULTS).whereIn('entity_ref', part).delete();
+      }
+      for (const part of chunks(resultRows)) {
+        await tx(RESULTS)
+          .insert(part)
+          .onConflict(['entity_ref', 'scorecard_id'])
+          .merge();
+      }
+    });
+  }
+
+  /**
+   * Keeps the last results and marks them stale with the reason; without `refs`, all
+   * entities. Clears the etag so the next pass re-evaluates them.
+   */
+  async markStale(reason: string, refs?: string[]): Promise<number> {
+    const update = { stale: true, stale_reason: reason.slice(0, 2000) };
+    if (!refs) return this.db(ENTITIES).update(update);
+    let count = 0;
+    for (const part of chunks(refs, 500)) {
+      count += await this.db(ENTITIES)
+        .whereIn('entity_ref', part)
+        .update({ ...update, etag: null });
+    }
+    return count;
+  }
+
+  async getEntity(
+    entityRef: string,
+  ): Promise<
+    { entity: EvaluatedEntity; results: StoredScorecardResult[] } | undefined
+  > {
+    const row = await this.db<EntityRow>(ENTITIES)
+      .where({ entity_ref: entityRef })
+      .first();
+    if (!row) return undefined;
+    const results = await this.db<ResultRow>(RESULTS)
+      .where({ entity_ref: entityRef })
+      .orderBy('scorecard_id');
+    return {
+      entity: this.toEntity(row),
+      results: results.map(r => this.toResult(r)),
+    };
+  }
+
+  async listResults(
+    filter: ResultsFilter,
+  ): Promise<{ items: EntityResultRow[]; totalItems: number }> {
+    const query = this.db(`${RESULTS} as r`).join(
+      `${ENTITIES} as e`,
+      'e.entity_ref',
+      'r.entity_ref',
+    );
+    if (filter.scorecard) query.where('r.scorecard_id', filter.scorecard);
+    if (filter.level === 'none') query.whereNull('r.level');
+    else if (filter.level) query.where('r.level', filter.level);
+    if (filter.owners) query.whereIn('e.owner', filter.owners);
+    if (filter.system) query.where('e.system', filter.system);
+    if (filter.kind) query.whereRaw('lower(e.kind) = ?', [filter.kind]);
+    if (filter.type) query.where('e.type', filter.type);
+    if (filter.lifecycle) query.where('e.lifecycle', filter.lifecycle);
+    const column = {
+      entityRef: 'r.entity_ref',
+      level: 'r.level_index',
+      evaluatedAt: 'r.evaluated_at',
+      owner: 'e.owner',
+    }[filter.sort];
+    query.orderBy([
+      { column, order: filter.order },
+      { column: 'r.entity_ref', order: 'asc' },
+      { column: 'r.scorecard_id', order: 'asc' },
+    ]);
+    const map = (row: EntityRow & ResultRow) => ({
+      ...this.toEntity(row),
+      ...this.toResult(row),
+    });
+    if (filter.visibleRefs) {
+      // The caller sees only some entities: filter before paging.
+      const rows = (await query.select('e.*', 'r.*')).filter((row: EntityRow) =>
+        filter.visibleRefs!.has(row.entity_ref),
+      );
+      return {
+        items: rows.slice(filter.offset, filter.offset + filter.limit).map(map),
+        totalItems: rows.length,
+      };
+    }
+    const [{ count }] = await query.clone().clearOrder().count({ count: '*' });
+    const rows = await query
+      .select('e.*', 'r.*')
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { items: rows.map(map), totalItems: Number(count) };
+  }
+
+  /**
+   * Every result with its entity's roll-up attributes, for aggregation, in pages (keyset
+   * paging, so memory stays bounded however large the catalog).
+   */
+  async *aggregateRows(pageSize = 5000): AsyncGenerator<AggregateSourceRow[]> {
+    let after: { ref: string; scorecard: string } | undefined;
+    for (;;) {
+      const query = this.db(`${RESULTS} as r`)
+        .join(`${ENTITIES} as e`, 'e.entity_ref', 'r.entity_ref')
+        .select(
+          'r.entity_ref',
+          'e.owner',
+          'e.system',
+          'e.domain',
+          'e.golden_path',
+          'e.drift',
+          'r.scorecard_id',
+          'r.level',
+          'r.checks',
+        )
+        .orderBy([
+          { column: 'r.entity_ref', order: 'asc' },
+          { column: 'r.scorecard_id', order: 'asc' },
+        ])
+        .limit(pageSize);
+      if (after) {
+        const { ref, scorecard } = after;
+        query.where(builder =>
+          builder
+            .where('r.entity_ref', '>', ref)
+            .orWhere(inner =>
+              inner
+                .where('r.entity_ref', ref)
+                .andWhere('r.scorecard_id', '>', scorecard),
+            ),
+        );
+      }
+      const rows = await query;
+      if (!rows.length) return;
+      yield rows.map(row => ({
+        entityRef: row.entity_ref,
+        owner: row.owner,
+        system: row.system,
+        domain: row.domain,
+        goldenPath: Boolean(row.golden_path),
+        drift: row.drift,
+        scorecardId: row.scorecard_id,
+        level: row.level,
+        checks: parse<CheckResult[]>(row.checks, []),
+      }));
+      const last = rows[rows.length - 1];
+      after = { ref: last.entity_ref, scorecard: last.scorecard_id };
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** How many scaffold events there are (they feed hours saved). */
+  async scaffoldEventCount(): Promise<number> {
+    const [{ count }] = await this.db(SCAFFOLDS).count({ count: '*' });
+    return Number(count);
+  }
+
+  /** Declared hours saved per entity, from the scaffold events. */
+  async hoursSavedByEntity(): Promise<Map<string, number>> {
+    const rows: Array<{ entity_ref: string; hours: unknown }> = await this.db(
+      SCAFFOLDS,
+    )
+      .select('entity_ref')
+      .sum({ hours: 'hours_saved' })
+      .groupBy('entity_ref');
+    return new Map(rows.map(r => [r.entity_ref, Number(r.hours ?? 0)]));
+  }
+
+  /** Stored facts of every entity, with its stored levels, for previews. */
+  async *factsWithLevels(): AsyncGenerator<{
+    entityRef: string;
+    facts: Record<string, unknown>;
+    sourceErrors: Record<string, string>;
+    levels: Record<string, string | null>;
+  }> {
+    let after = '';
+    for (;;) {
+      const rows: Array<
+        Pick<EntityRow, 'entity_ref' | 'facts' | 'source_errors'>
+      > = await this.db<EntityRow>(ENTITIES)
+        .select('entity_ref', 'facts', 'source_errors')
+        .where('entity_ref', '>', after)
+        .orderBy('entity_ref')
+        .limit(500);
+      if (!rows.length) return;
+      const levels = new Map<string, Record<string, string | null>>();
+      for (const part of chunks(
+        rows.map(r => r.entity_ref),
+        500,
+      )) {
+        const results = await this.db<ResultRow>(RESULTS)
+          .select('entity_ref', 'scorecard_id', 'level')
+          .whereIn('entity_ref', part);
+        for (const r of results) {
+          const current = levels.get(r.entity_ref) ?? {};
+          current[r.scorecard_id] = r.level;
+          levels.set(r.entity_ref, current);
+        }
+      }
+      for (const row of rows) {
+        yield {
+          entityRef: row.entity_ref,
+          facts: parse(row.facts, {}),
+          sourceErrors: parse(row.source_errors, {}),
+          levels: levels.get(row.entity_ref) ?? {},
+        };
+      }
+      after = rows[rows.length - 1].entity_ref;
+    }
+  }
+
+  /** Stores facts pushed by CI and forces the entity's re-evaluation. */
+  async putPushedFacts(
+    entityRef: string,
+    source: string,
+    facts: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db(PUSHED)
+      .insert({
+        entity_ref: entityRef,
+        source,
+        facts: JSON.stringify(facts),
+        pushed_at: new Date(),
+      })
+      .onConflict(['entity_ref', 'source'])
+      .merge();
+    await this.db(ENTITIES)
+      .where({ entity_ref: entityRef })
+      .update({ etag: null });
+  }
+
+  async getPushedFacts(
+    refs: string[],
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const part of chunks(refs, 500)) {
+      const rows = await this.db(PUSHED)
+        .select('entity_ref', 'source', 'facts')
+        .whereIn('entity_ref', part);
+      for (const row of rows) {
+        const current = out.get(row.entity_ref) ?? {};
+        current[row.source] = parse(row.facts, {});
+        out.set(row.entity_ref, current);
+      }
+    }
+    return out;
+  }
+
+  async hasSnapshot(day: string): Promise<boolean> {
+    return Boolean(await this.db(SNAPSHOTS).where({ day }).first());
+  }
+
+  /** Writes one day's snapshot rows; repeating a day replaces them. */
+  async writeSnapshots(
+    day: string,
+    rows: Array<{
+      scope: string;
+      ref: string;
+      scorecardId: string;
+      data: unknown;
+    }>,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx(SNAPSHOTS).where({ day }).delete();
+      for (const part of chunks(rows, 100)) {
+        await tx(SNAPSHOTS).insert(
+          part.map(r => ({
+            day,
+            scope: r.scope,
+            ref: r.ref,
+            scorecard_id: r.scorecardId,
+            data: JSON.stringify(r.data),
+          })),
+        );
+      }
+    });
+  }
+
+  async history(query: {
+    ref: string;
+    scorecard?: string;
+    from?: string;
+    to?: string;
+  }): Promise<
+    Array<{ day: string; scope: string; scorecardId: string; data: any }>
+  > {
+    const builder = this.db(SNAPSHOTS)
+      .where({ ref: query.ref })
+      .orderBy([
+        { column: 'day', order: 'asc' },
+        { column: 'scorecard_id', order: 'asc' },
+      ]);
+    if (query.scorecard) builder.where('scorecard_id', query.scorecard);
+    if (query.from) builder.where('day', '>=', query.from);
+    if (query.to) builder.where('day', '<=', query.to);
+    return (await builder).map(row => ({
+      day: row.day,
+      scope: row.scope,
+      scorecardId: row.scorecard_id,
+      data: parse(row.data, {}),
+    }));
+  }
+
+  /** Deletes snapshots older than `day` (exclusive). */
+  async pruneSnapshots(beforeDay: string): Promise<number> {
+    return this.db(SNAPSHOTS).where('day', '<', beforeDay).delete();
+  }
+
+  /** Entity levels per scorecard, for the daily entity snapshot. */
+  async entityLevels(): Promise<
+    Array<{ entityRef: string; scorecardId: string; level: string | null }>
+  > {
+    const rows = await this.db<ResultRow>(RESULTS).select(
+      'entity_ref',
+      'scorecard_id',
+      'level',
+    );
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      scorecardId: r.scorecard_id,
+      level: r.level,
+    }));
+  }
+
+  private toEntity(row: EntityRow): EvaluatedEntity {
+    return {
+      entityRef: row.entity_ref,
+      kind: row.kind,
+      type: row.type,
+      lifecycle: row.lifecycle,
+      owner: row.owner,
+      system: row.system,
+      domain: row.domain,
+      goldenPath: Boolean(row.golden_path),
+      templateRef: row.template_ref,
+      drift: row.drift as EvaluatedEntity['drift'],
+      evaluatedAt: toIso(row.evaluated_at),
+      stale: Boolean(row.stale),
+      staleReason: row.stale_reason,
+    };
+  }
+
+  private toResult(row: ResultRow): StoredScorecardResult {
+    return {
+      scorecardId: row.scorecard_id,
+      level: row.level,
+      nextLevel: row.next_level,
+      missingForNext: parse<string[]>(row.missing_for_next, []),
+      checks: parse<CheckResult[]>(row.checks, []),
+    };
+  }
+}

@@ -1,0 +1,366 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AggregatesResponse,
+  EvaluationSummary,
+  ScorecardDefinition,
+  ScorecardResult,
+} from '@paved-road/backstage-plugin-common';
+import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  DatabaseResultsStore,
+  EntityEvaluation,
+} from '../database/DatabaseResultsStore';
+import { compileScorecards, CompiledScorecard } from '../scorecards/evaluator';
+import { ScorecardRuleOperator } from '../scorecards/operators';
+import { computeAggregates } from './aggregates';
+import { CatalogIndex } from './CatalogIndex';
+import { collectFacts } from './factSources';
+
+const PAGE_SIZE = 500;
+const CONCURRENCY = 8;
+const HASH_KEY = 'definitions_hash';
+const LAST_PASS_KEY = 'last_pass_at';
+const AGGREGATES_KEY = 'aggregates';
+const SCAFFOLDS_KEY = 'aggregated_scaffold_events';
+
+const message = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/** The catalog's etag, or a hash of the entity where a catalog gives none. */
+function etagOf(entity: Entity): string {
+  return (
+    entity.metadata.etag ??
+    createHash('sha256').update(JSON.stringify(entity)).digest('hex')
+  );
+}
+
+const refOrNull = (value: unknown) =>
+  typeof value === 'string' && value ? value : null;
+
+/** The compiled scorecards and the hash that tells when they changed. */
+export interface LoadedScorecards {
+  definitions: ScorecardDefinition[];
+  compiled: CompiledScorecard[];
+  hash: string;
+}
+
+/** Compiles definitions and hashes them with the fact sources they read. */
+export function loadScorecards(
+  definitions: ScorecardDefinition[],
+  factSourceIds: string[],
+  operators?: Iterable<ScorecardRuleOperator>,
+): LoadedScorecards {
+  return {
+    definitions,
+    compiled: compileScorecards(definitions, { operators }),
+    hash: createHash('sha256')
+      .update(JSON.stringify({ definitions, factSourceIds }))
+      .digest('hex'),
+  };
+}
+
+/**
+ * Evaluates the catalog's entities into the results store: a full pass when the
+ * scorecards changed (or on request), otherwise only entities whose etag changed or
+ * whose pushed facts arrived. Streams the catalog page by page, so memory stays bounded.
+ *
+ * @internal
+ */
+export class ScorecardEvaluationService {
+  private scorecards: LoadedScorecards;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      store: DatabaseResultsStore;
+      index: CatalogIndex;
+      factSources: PavedRoadFactSource[];
+      scorecards: LoadedScorecards;
+      historyRetentionDays: number;
+    },
+  ) {
+    this.scorecards = options.scorecards;
+  }
+
+  getScorecards(): LoadedScorecards {
+    return this.scorecards;
+  }
+
+  /** Replaces the scorecards; the next pass re-evaluates every entity. */
+  setScorecards(scorecards: LoadedScorecards) {
+    this.scorecards = scorecards;
+  }
+
+  /**
+   * Runs one pass. Passes of this replica run one after the other (the scheduler's
+   * global scope keeps replicas from running the scheduled pass at the same time).
+   */
+  evaluate(options: { full?: boolean } = {}): Promise<EvaluationSummary> {
+    const run = this.queue.then(() => this.runPass(options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runPass(options: {
+    full?: boolean;
+  }): Promise<EvaluationSummary> {
+    const { store, index, logger, catalog, auth } = this.options;
+    const started = Date.now();
+    const scorecards = this.scorecards;
+    const passId = randomUUID();
+    const summary: EvaluationSummary = {
+      mode: 'incremental',
+      scanned: 0,
+      evaluated: 0,
+      unchanged: 0,
+      removed: 0,
+      stale: 0,
+      durationMs: 0,
+    };
+    try {
+      const full =
+        options.full || (await store.getState(HASH_KEY)) !== scorecards.hash;
+      summary.mode = full ? 'full' : 'incremental';
+      await index.refresh();
+      const credentials = await auth.getOwnServiceCredentials();
+      for await (const page of catalog.streamEntities(
+        { pageSize: PAGE_SIZE },
+        { credentials },
+      )) {
+        await this.evaluatePage(
+          page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
+          { full, passId, scorecards, summary },
+        );
+      }
+      if (summary.scanned > 0) {
+        summary.removed = await store.removeUnseen(passId);
+      } else {
+        // An empty answer is more likely a misconfigured catalog than an empty one.
+        logger.warn('The catalog returned no entities; stored results kept');
+      }
+      await store.setState(HASH_KEY, scorecards.hash);
+      const aggregates = await this.refreshAggregates(summary);
+      await store.setState(LAST_PASS_KEY, aggregates.evaluatedAt!);
+      await this.snapshot(aggregates);
+    } catch (error) {
+      // Nothing is lost: the last results stay, marked stale with the reason.
+      summary.error = `Evaluation failed: ${message(error)}`;
+      summary.stale = await store.markStale(summary.error);
+      logger.error(summary.error);
+    }
+    summary.durationMs = Date.now() - started;
+    logger.info(
+      `Paved Road ${summary.mode} evaluation: ${summary.scanned} scanned, ${summary.evaluated} evaluated, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.stale} stale in ${summary.durationMs} ms`,
+    );
+    return summary;
+  }
+
+  private async evaluatePage(
+    entities: Entity[],
+    ctx: {
+      full: boolean;
+      passId: string;
+      scorecards: LoadedScorecards;
+      summary: EvaluationSummary;
+    },
+  ) {
+    const { store } = this.options;
+    const { summary, scorecards } = ctx;
+    summary.scanned += entities.length;
+    const refs = entities.map(e => stringifyEntityRef(e));
+    const stored = await store.getEvaluationKeys(refs);
+    await store.markSeen(refs, ctx.passId);
+    const changed = entities.filter((entity, i) => {
+      const key = stored.get(refs[i]);
+      return (
+        ctx.full ||
+        !key ||
+        key.stale ||
+        key.etag !== etagOf(entity) ||
+        key.definitionsHash !== scorecards.hash
+      );
+    });
+    summary.unchanged += entities.length - changed.length;
+    if (!changed.length) return;
+    const pushed = await store.getPushedFacts(
+      changed.map(e => stringifyEntityRef(e)),
+    );
+
+    const evaluations: EntityEvaluation[] = [];
+    const keptStale: Array<{ ref: string; reason: string }> = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < changed.length) {
+        const entity = changed[next++];
+        const ref = stringifyEntityRef(entity);
+        const collected = await collectFacts(this.options.factSources, entity);
+        const facts: Record<string, unknown> = collected.facts;
+        if (pushed.has(ref)) facts.pushed = pushed.get(ref);
+        const errors = collected.errors;
+        const failed = Object.entries(errors);
+        const reason = failed.length
+          ? failed
+              .map(([id, m]) => `fact source '${id}' failed: ${m}`)
+              .join('; ')
+          : undefined;
+        if (reason && stored.has(ref)) {
+          keptStale.push({ ref, reason });
+          continue;
+        }
+        const results = this.evaluateWith(scorecards, facts, ref, errors);
+        evaluations.push(
+          this.toEvaluation(entity, ref, facts, errors, results, reason),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await store.saveEvaluations(evaluations, ctx.passId);
+    for (const { ref, reason } of keptStale) {
+      await store.markStale(reason, [ref]);
+    }
+    summary.evaluated += evaluations.length;
+    summary.stale += keptStale.length;
+  }
+
+  private evaluateWith(
+    scorecards: LoadedScorecards,
+    facts: Record<string, unknown>,
+    entityRef: string,
+    sourceErrors: Record<string, string>,
+  ) {
+    return scorecards.compiled
+      .filter(s => s.appliesTo(facts, sourceErrors))
+      .map(s => s.evaluate(facts, { entityRef, sourceErrors }));
+  }
+
+  private toEvaluation(
+    entity: Entity,
+    ref: string,
+    facts: Record<string, any>,
+    sourceErrors: Record<string, string>,
+    results: ScorecardResult[],
+    staleReason: string | undefined,
+  ): EntityEvaluation {
+    const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const relation = (type: string) =>
+      entity.relations?.find(r => r.type === type)?.targetRef ?? null;
+    const system =
+      relation('partOf') && relation('partOf')!.startsWith('system:')
+        ? relation('partOf')
+        : null;
+    const levels = new Map(
+      this.scorecards.definitions.map(d => [
+        d.id,
+        d.levels.map(level => level.id),
+      ]),
+    );
+    return {
+      entity: {
+        entityRef: ref,
+        kind: entity.kind,
+        type: refOrNull(spec.type),
+        lifecycle: refOrNull(spec.lifecycle),
+        owner: facts.owner?.ref ?? relation('ownedBy'),
+        system,
+        domain: this.options.index.domainOf(entity, system),
+        goldenPath: facts.provenance?.goldenPath === true,
+        templateRef: facts.provenance?.templateRef ?? null,
+        drift: facts.provenance?.drift?.status ?? null,
+      },
+      etag: etagOf(entity),
+      facts,
+      sourceErrors,
+      results,
+      levelIndex: r =>
+        r.level === null
+          ? -1
+          : levels.get(r.scorecardId)?.indexOf(r.level) ?? -1,
+      definitionsHash: this.scorecards.hash,
+      staleReason,
+    };
+  }
+
+  /**
+   * Recomputes the unfiltered aggregates after a pass that changed results (or when
+   * scaffold events were added) and stores them, so every replica serves them as read.
+   */
+  private async refreshAggregates(
+    summary: EvaluationSummary,
+  ): Promise<AggregatesResponse> {
+    const { store, index } = this.options;
+    const scaffolds = String(await store.scaffoldEventCount());
+    const stored = await this.storedAggregates();
+    if (
+      stored &&
+      summary.evaluated === 0 &&
+      summary.removed === 0 &&
+      summary.stale === 0 &&
+      (await store.getState(SCAFFOLDS_KEY)) === scaffolds
+    ) {
+      return stored;
+    }
+    const aggregates = await computeAggregates({
+      rows: store.aggregateRows(),
+      hoursSaved: await store.hoursSavedByEntity(),
+      index,
+      evaluatedAt: new Date().toISOString(),
+    });
+    await store.setState(AGGREGATES_KEY, JSON.stringify(aggregates));
+    await store.setState(SCAFFOLDS_KEY, scaffolds);
+    return aggregates;
+  }
+
+  /** The aggregates of the last pass over every entity; undefined before the first. */
+  async storedAggregates(): Promise<AggregatesResponse | undefined> {
+    const value = await this.options.store.getState(AGGREGATES_KEY);
+    return value ? (JSON.parse(value) as AggregatesResponse) : undefined;
+  }
+
+  /** Writes today's snapshot once a day and prunes snapshots beyond the retention. */
+  private async snapshot(aggregates: AggregatesResponse) {
+    const { store, historyRetentionDays } = this.options;
+    const day = new Date().toISOString().slice(0, 10);
+    const oldest = new Date(Date.now() - historyRetentionDays * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    await store.pruneSnapshots(oldest);
+    if (await store.hasSnapshot(day)) return;
+    const rows: Array<{
+      scope: string;
+      ref: string;
+      scorecardId: string;
+      data: unknown;
+    }> = (await store.entityLevels()).map(r => ({
+      scope: 'entity',
+      ref: r.entityRef,
+      scorecardId: r.scorecardId,
+      data: { level: r.level },
+    }));
+    for (const agg of [
+      aggregates.org,
+      ...aggregates.groups,
+      ...aggregates.systems,
+      ...aggregates.domains,
+    ]) {
+      for (const [scorecardId, card] of Object.entries(agg.scorecards)) {
+        rows.push({
+          scope: agg.scope,
+          ref: agg.ref,
+          scorecardId,
+          data: { levels: card.levels, entities: card.entities },
+        });
+      }
+    }
+    await store.writeSnapshots(day, rows);
+  }
+
+  async lastPassAt(): Promise<string | null> {
+    return (await this.options.store.getState(LAST_PASS_KEY)) ?? null;
+  }
+}

@@ -1,0 +1,361 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  EntityResultRow,
+  EntityScorecardsResponse,
+  HistoryResponse,
+  pavedRoadEvaluatePermission,
+  pavedRoadFactsWritePermission,
+} from '@paved-road/backstage-plugin-common';
+import express from 'express';
+import { z } from 'zod';
+import {
+  DatabaseResultsStore,
+  ResultsFilter,
+} from '../database/DatabaseResultsStore';
+import { ScorecardRuleOperator } from '../scorecards/operators';
+import { computeAggregates } from './aggregates';
+import { CatalogIndex } from './CatalogIndex';
+import { toCsv } from './csv';
+import { previewBody, previewDefinition, previewScorecard } from './preview';
+import { readableEntityRefs } from './visibility';
+import { ScorecardEvaluationService } from './ScorecardEvaluationService';
+import { parseInput } from './validation';
+
+const validator = makeValidator();
+
+/** An entity ref; `defaultKind` fills a missing kind, `kinds` restricts it. */
+const ref = (defaultKind?: string, kinds?: string[]) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const parsed = parseEntityRef(value, {
+        defaultKind,
+        defaultNamespace: 'default',
+      });
+      if (
+        !validator.isValidKind(parsed.kind) ||
+        !validator.isValidNamespace(parsed.namespace) ||
+        !validator.isValidEntityName(parsed.name)
+      ) {
+        throw new Error('invalid');
+      }
+      const kind = parsed.kind.toLocaleLowerCase('en-US');
+      if (kinds && !kinds.includes(kind)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a ${kinds.join(' or ')} entity ref`,
+        });
+        return z.NEVER;
+      }
+      return stringifyEntityRef(parsed);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${value}' is not an entity ref`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const name = z.string().min(1).max(255);
+
+const filterShape = {
+  scorecard: name.optional(),
+  level: name.optional(),
+  owner: ref('group', ['group', 'user']).optional(),
+  system: ref('system', ['system']).optional(),
+  kind: name.transform(k => k.toLocaleLowerCase('en-US')).optional(),
+  type: name.optional(),
+  lifecycle: name.optional(),
+  sort: z
+    .enum(['entityRef', 'level', 'evaluatedAt', 'owner'])
+    .default('entityRef'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+};
+
+const resultsQuery = z.strictObject({
+  ...filterShape,
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const exportQuery = z.strictObject(filterShape);
+
+const historyQuery = z.strictObject({
+  ref: z.union([z.literal('org'), ref()]),
+  scope: z.enum(['entity', 'org', 'group', 'system', 'domain']).optional(),
+  scorecard: name.optional(),
+  from: day.optional(),
+  to: day.optional(),
+});
+
+const evaluateBody = z
+  .strictObject({ full: z.boolean().default(false) })
+  .default({ full: false });
+
+const factsBody = (maxBytes: number) =>
+  z.strictObject({
+    entityRef: ref(),
+    source: z
+      .string()
+      .regex(
+        /^[a-z0-9]+(-[a-z0-9]+)*$/,
+        'must be lower-case letters and digits separated by dashes',
+      )
+      .max(63),
+    facts: z
+      .record(z.string(), z.unknown())
+      .refine(
+        facts => Buffer.byteLength(JSON.stringify(facts)) <= maxBytes,
+        `must be at most ${maxBytes} bytes as JSON`,
+      ),
+  });
+
+/** Options of {@link addScorecardRoutes}. @internal */
+export interface ScorecardRoutesOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  results: DatabaseResultsStore;
+  index: CatalogIndex;
+  evaluation: ScorecardEvaluationService;
+  operators?: ScorecardRuleOperator[];
+  maxPushedFactsBytes: number;
+}
+
+/** Adds the scorecard routes to the plugin's router. @internal */
+export function addScorecardRoutes(
+  router: express.Router,
+  options: ScorecardRoutesOptions,
+) {
+  const { httpAuth, permissions, catalog, results, index, evaluation } =
+    options;
+
+  const userOrService = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  const visibleRefs = (credentials: BackstageCredentials) =>
+    readableEntityRefs({ permissions, catalog, credentials });
+
+  async function requirePermission(
+    credentials: BackstageCredentials,
+    permission: typeof pavedRoadEvaluatePermission,
+    what: string,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} is required to ${what}`,
+      );
+    }
+  }
+
+  async function readableEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    return stringifyEntityRef(entity);
+  }
+
+  function knownScorecard(id: string | undefined) {
+    const { definitions } = evaluation.getScorecards();
+    if (id && !definitions.some(d => d.id === id)) {
+      throw new InputError(
+        `Invalid query parameters: scorecard: unknown scorecard '${id}' (known: ${definitions
+          .map(d => d.id)
+          .join(', ')})`,
+      );
+    }
+  }
+
+  async function filterOf(
+    query: z.infer<typeof exportQuery>,
+  ): Promise<Omit<ResultsFilter, 'limit' | 'offset'>> {
+    knownScorecard(query.scorecard);
+    let owners: string[] | undefined;
+    if (query.owner) {
+      await index.ensureFresh();
+      owners = query.owner.startsWith('group:')
+        ? index.descendantsOf(query.owner)
+        : [query.owner];
+    }
+    return { ...query, owners };
+  }
+
+  router.get(
+    '/entities/:kind/:namespace/:name/scorecards',
+    async (req, res) => {
+      const credentials = await userOrService(req);
+      const { kind, namespace, name: entityName } = req.params;
+      const entityRef = await readableEntity(
+        stringifyEntityRef({ kind, namespace, name: entityName }),
+        credentials,
+      );
+      const stored = await results.getEntity(entityRef);
+      const ids = new Set(stored?.results.map(r => r.scorecardId));
+      const body: EntityScorecardsResponse = {
+        entity: stored?.entity ?? null,
+        results: stored?.results ?? [],
+        scorecards: evaluation
+          .getScorecards()
+          .definitions.filter(d => ids.has(d.id)),
+      };
+      res.json(body);
+    },
+  );
+
+  router.get('/results', async (req, res) => {
+    const credentials = await userOrService(req);
+    const query = parseInput(resultsQuery, req.query, 'query parameters');
+    const filter = await filterOf(query);
+    const page = await results.listResults({
+      ...filter,
+      limit: query.limit,
+      offset: query.offset,
+      visibleRefs: await visibleRefs(credentials),
+    });
+    res.json({ ...page, limit: query.limit, offset: query.offset });
+  });
+
+  router.get('/export.csv', async (req, res) => {
+    const credentials = await userOrService(req);
+    const query = parseInput(exportQuery, req.query, 'query parameters');
+    const page = await results.listResults({
+      ...(await filterOf(query)),
+      limit: 1_000_000,
+      offset: 0,
+      visibleRefs: await visibleRefs(credentials),
+    });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="paved-road-scorecards.csv"',
+    );
+    res.send(toCsv(page.items as EntityResultRow[]));
+  });
+
+  router.get('/aggregates', async (req, res) => {
+    const credentials = await userOrService(req);
+    parseInput(z.strictObject({}), req.query, 'query parameters');
+    const visible = await visibleRefs(credentials);
+    const stored = visible ? undefined : await evaluation.storedAggregates();
+    if (stored) {
+      res.json(stored);
+      return;
+    }
+    await index.ensureFresh();
+    res.json(
+      await computeAggregates({
+        rows: results.aggregateRows(),
+        hoursSaved: await results.hoursSavedByEntity(),
+        index,
+        visible,
+        evaluatedAt: await evaluation.lastPassAt(),
+      }),
+    );
+  });
+
+  router.get('/history', async (req, res) => {
+    const credentials = await userOrService(req);
+    const query = parseInput(historyQuery, req.query, 'query parameters');
+    knownScorecard(query.scorecard);
+    const kind = query.ref === 'org' ? 'org' : parseEntityRef(query.ref).kind;
+    const scope =
+      query.scope ??
+      (['org', 'group', 'system', 'domain'].includes(kind)
+        ? (kind as HistoryResponse['scope'])
+        : 'entity');
+    if (scope === 'entity') {
+      await readableEntity(query.ref, credentials);
+    } else if (await visibleRefs(credentials)) {
+      throw new NotAllowedError(
+        'Not allowed: aggregate history covers entities you may not read',
+      );
+    }
+    const rows = await results.history(query);
+    const body: HistoryResponse = {
+      ref: query.ref,
+      scope,
+      items: rows
+        .filter(r => r.scope === scope)
+        .map(r => ({
+          day: r.day,
+          scorecardId: r.scorecardId,
+          ...(scope === 'entity'
+            ? { level: r.data.level ?? null }
+            : { levels: r.data.levels ?? {} }),
+        })),
+    };
+    res.json(body);
+  });
+
+  router.post('/evaluate', async (req, res) => {
+    const credentials = await userOrService(req);
+    await requirePermission(
+      credentials,
+      pavedRoadEvaluatePermission,
+      're-evaluate scorecards',
+    );
+    const body = parseInput(evaluateBody, req.body ?? {}, 'request body');
+    res.json(await evaluation.evaluate({ full: body.full }));
+  });
+
+  router.post('/facts', async (req, res) => {
+    const credentials = await userOrService(req);
+    await requirePermission(
+      credentials,
+      pavedRoadFactsWritePermission,
+      'push facts',
+    );
+    const body = parseInput(
+      factsBody(options.maxPushedFactsBytes),
+      req.body,
+      'request body',
+    );
+    const entityRef = await readableEntity(body.entityRef, credentials);
+    await results.putPushedFacts(entityRef, body.source, body.facts);
+    res.status(202).json({
+      entityRef,
+      source: body.source,
+      path: `pushed.${body.source}`,
+    });
+  });
+
+  router.post('/scorecards/preview', async (req, res) => {
+    const credentials = await userOrService(req);
+    const body = parseInput(previewBody, req.body, 'request body');
+    const definition = previewDefinition(
+      body,
+      evaluation.getScorecards().definitions,
+      options.operators,
+    );
+    res.json(
+      await previewScorecard({
+        definition,
+        operators: options.operators,
+        results,
+        visible: await visibleRefs(credentials),
+      }),
+    );
+  });
+}
