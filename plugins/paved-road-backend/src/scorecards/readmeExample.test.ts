@@ -10,7 +10,7 @@ it('the README example scorecard loads and compiles', async () => {
     require.resolve('../../../../README.md'),
     'utf8',
   );
-  const block = /```yaml\n(pavedRoad:\n  scorecards:[\s\S]*?)```/.exec(
+  const block = /```yaml\n(pavedRoad:\n {2}scorecards:[\s\S]*?)```/.exec(
     readme,
   )?.[1];
   expect(block).toBeDefined();
