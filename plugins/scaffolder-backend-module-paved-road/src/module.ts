@@ -29,7 +29,7 @@ export const scaffolderModulePavedRoad = createBackendModule({
       },
       async init({ scaffolder, auth, catalog, config, discovery }) {
         scaffolder.addActions(
-          createGuardrailsVerifyAction(),
+          createGuardrailsVerifyAction({ catalog }),
           createProvenanceAnnotateAction(),
           createWrapperTestAction(),
           createAdoptionRecordAction({ auth, discovery }),

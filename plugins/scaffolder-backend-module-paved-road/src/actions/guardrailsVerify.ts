@@ -5,6 +5,8 @@ import {
   PAVED_ROAD_ANNOTATIONS,
   parseEscapeHatches,
 } from '@paved-road/backstage-plugin-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { checkCatalogReferences } from '../guardrails/catalogRefs';
 import { checkGuardrails } from '../guardrails/checks';
 import {
   GUARDRAILS,
@@ -31,7 +33,12 @@ function formatViolation(v: GuardrailViolation) {
  *
  * @public
  */
-export function createGuardrailsVerifyAction() {
+export function createGuardrailsVerifyAction(
+  options: {
+    /** When given, the entity's owner and system must exist in the catalog. */
+    catalog?: CatalogService;
+  } = {},
+) {
   return createTemplateAction({
     id: 'paved-road:guardrails:verify',
     description:
@@ -96,7 +103,17 @@ export function createGuardrailsVerifyAction() {
       if (!files.size) {
         throw new InputError(`input.path: '${path}' has no files to verify`);
       }
-      const all = await checkGuardrails(files, { catalogInfoPath });
+      const all = [
+        ...(await checkGuardrails(files, { catalogInfoPath })),
+        ...(options.catalog
+          ? await checkCatalogReferences(
+              files,
+              catalogInfoPath,
+              options.catalog,
+              await ctx.getInitiatorCredentials(),
+            )
+          : []),
+      ];
       const hatched = new Set(escapeHatches.map(h => h.guardrail));
       const violations = all.filter(v => !hatched.has(v.guardrail));
       const exempted = all

@@ -120,6 +120,18 @@ describe('golden-path templates', () => {
     expect(JSON.stringify(res.body.errors)).toContain('name');
   });
 
+  it('refuses an owner that is not in the catalog, naming the field', async () => {
+    const apiService = goldenPaths.find(g => g.name === 'api-service')!;
+    const res = await dryRun(
+      server,
+      apiService,
+      formValues(apiService, { owner: 'group:default/checkuot' }),
+    );
+    expect(JSON.stringify(res.body)).toContain(
+      "[catalog-info] catalog-info.yaml (Component/cart-api spec.owner): 'group:default/checkuot' is not an entity in the catalog",
+    );
+  });
+
   it('fails a platform-tool proposal that does not clear the wrapper test, with the verdict', async () => {
     const platformTool = goldenPaths.find(g => g.name === 'platform-tool')!;
     const res = await dryRun(

@@ -65,7 +65,22 @@ export async function startScaffolder() {
     features: [
       scaffolderPlugin,
       scaffolderModulePavedRoad,
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'checkout', namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          },
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'System',
+            metadata: { name: 'checkout', namespace: 'default' },
+            spec: { owner: 'group:default/checkout' },
+          },
+        ],
+      }),
       mockServices.rootConfig.factory({
         data: { pavedRoad: { publishLocal: { directory: reposDir } } },
       }),
