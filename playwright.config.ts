@@ -9,17 +9,28 @@ import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  timeout: 90_000,
+  timeout: 150_000,
   expect: { timeout: 30_000 },
   workers: 1,
-  webServer: {
-    command: './scripts/start',
-    url: 'http://localhost:3000',
-    reuseExistingServer: !process.env.CI,
-    timeout: 600_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: './scripts/start',
+      url: 'http://localhost:3000',
+      reuseExistingServer: !process.env.CI,
+      timeout: 600_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The legacy-frontend-system demo app, against the same backend.
+      command: './scripts/start-legacy',
+      url: 'http://localhost:3001',
+      reuseExistingServer: !process.env.CI,
+      timeout: 600_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   reporter: [
@@ -49,6 +60,12 @@ export default defineConfig({
   outputDir: 'node_modules/.cache/e2e-test-results',
   projects: generateProjects().map(project => ({
     ...project,
-    use: { ...project.use, channel: undefined },
+    use: {
+      ...project.use,
+      channel: undefined,
+      ...(project.name === 'app-legacy'
+        ? { baseURL: 'http://localhost:3001' }
+        : {}),
+    },
   })),
 });

@@ -8,7 +8,8 @@ export const screenshotDir = path.resolve(__dirname, '../../../screenshots');
 export async function signIn(page: Page, url = '/') {
   await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
+  // The first page of a fresh dev server can take a while to compile and load.
+  await expect(enter).toBeVisible({ timeout: 90_000 });
   await enter.click();
 }
 

@@ -1,0 +1,46 @@
+import { createApp } from '@backstage/app-defaults';
+import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
+import {
+  AlertDisplay,
+  OAuthRequestDialog,
+  SignInPage,
+} from '@backstage/core-components';
+import { CatalogEntityPage, CatalogIndexPage } from '@backstage/plugin-catalog';
+import { PavedRoadPage } from '@paved-road/backstage-plugin';
+import { Navigate, Route } from 'react-router-dom';
+import { entityPage } from './components/EntityPage';
+import { Root } from './components/Root';
+
+/*
+ * A minimal app on the legacy frontend system: the catalog, and Paved Road mounted by
+ * hand the way the README's legacy install section shows.
+ */
+const app = createApp({
+  components: {
+    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+  },
+});
+
+const routes = (
+  <FlatRoutes>
+    <Route path="/" element={<Navigate to="catalog" />} />
+    <Route path="/catalog" element={<CatalogIndexPage />} />
+    <Route
+      path="/catalog/:namespace/:kind/:name"
+      element={<CatalogEntityPage />}
+    >
+      {entityPage}
+    </Route>
+    <Route path="/paved-road" element={<PavedRoadPage />} />
+  </FlatRoutes>
+);
+
+export default app.createRoot(
+  <>
+    <AlertDisplay />
+    <OAuthRequestDialog />
+    <AppRouter>
+      <Root>{routes}</Root>
+    </AppRouter>
+  </>,
+);
