@@ -252,6 +252,58 @@ describe('scorecards on the example organisation', () => {
     expect(full.body.evaluated).toBe(full.body.scanned);
   });
 
+  it('re-evaluates one entity on demand, and the next pass re-aggregates', async () => {
+    const orders = entities.find(e => e.metadata.name === 'orders-api')!;
+    const annotations = orders.metadata.annotations!;
+    const techdocs = annotations['backstage.io/techdocs-ref'];
+    expect(
+      levelOf(await entityScorecards('orders-api'), 'documentation-first'),
+    ).toBe('gold');
+    const aggregates = async () =>
+      (
+        await request(server)
+          .get('/api/paved-road/aggregates')
+          .set('Authorization', user)
+      ).body;
+    const docsGold = (body: any) =>
+      body.org.scorecards['documentation-first'].levels.gold ?? 0;
+    const before = docsGold(await aggregates());
+
+    delete annotations['backstage.io/techdocs-ref'];
+    const res = await request(server)
+      .post('/api/paved-road/evaluate')
+      .set('Authorization', service)
+      .send({ entityRef: 'component:default/orders-api' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ mode: 'entity', evaluated: 1 });
+    expect(
+      levelOf(await entityScorecards('orders-api'), 'documentation-first'),
+    ).toBeNull();
+
+    // The next pass evaluates nothing new but recomputes the aggregates.
+    const pass = await request(server)
+      .post('/api/paved-road/evaluate')
+      .set('Authorization', service)
+      .send({});
+    expect(pass.body.evaluated).toBe(0);
+    expect(docsGold(await aggregates())).toBe(before - 1);
+
+    const missing = await request(server)
+      .post('/api/paved-road/evaluate')
+      .set('Authorization', service)
+      .send({ entityRef: 'component:default/nope' });
+    expect(missing.status).toBe(404);
+
+    annotations['backstage.io/techdocs-ref'] = techdocs;
+    await request(server)
+      .post('/api/paved-road/evaluate')
+      .set('Authorization', service)
+      .send({ entityRef: 'component:default/orders-api' });
+    expect(
+      levelOf(await entityScorecards('orders-api'), 'documentation-first'),
+    ).toBe('gold');
+  });
+
   it('stores pushed facts and exposes them to rules as pushed.<source>', async () => {
     const pushed = await request(server)
       .post('/api/paved-road/facts')

@@ -186,7 +186,7 @@ export interface HistoryResponse {
 /** What one evaluation pass did. @public */
 export interface EvaluationSummary {
   /** `full` re-evaluates every entity; `incremental` only changed ones. */
-  mode: 'full' | 'incremental';
+  mode: 'full' | 'incremental' | 'entity';
   /** Entities read from the catalog. */
   scanned: number;
   evaluated: number;

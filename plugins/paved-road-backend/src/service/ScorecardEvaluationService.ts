@@ -25,6 +25,8 @@ const HASH_KEY = 'definitions_hash';
 const LAST_PASS_KEY = 'last_pass_at';
 const AGGREGATES_KEY = 'aggregates';
 const SCAFFOLDS_KEY = 'aggregated_scaffold_events';
+/** Set when one entity was re-evaluated outside a pass; the next pass re-aggregates. */
+const AGGREGATES_DIRTY_KEY = 'aggregates_dirty';
 
 const message = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
@@ -103,6 +105,42 @@ export class ScorecardEvaluationService {
    */
   evaluate(options: { full?: boolean } = {}): Promise<EvaluationSummary> {
     const run = this.queue.then(() => this.runPass(options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Re-evaluates one entity now (on demand, e.g. from its entity page) and stores its
+   * results; the aggregates follow at the next pass. Returns undefined when the catalog
+   * has no such entity.
+   */
+  evaluateEntity(entityRef: string): Promise<EvaluationSummary | undefined> {
+    const run = this.queue.then(async () => {
+      const started = Date.now();
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      const entity = await this.options.catalog.getEntityByRef(entityRef, {
+        credentials,
+      });
+      if (!entity) return undefined;
+      const summary: EvaluationSummary = {
+        mode: 'entity',
+        scanned: 0,
+        evaluated: 0,
+        unchanged: 0,
+        removed: 0,
+        stale: 0,
+        durationMs: 0,
+      };
+      await this.evaluatePage([entity], {
+        full: true,
+        passId: randomUUID(),
+        scorecards: this.scorecards,
+        summary,
+      });
+      await this.options.store.setState(AGGREGATES_DIRTY_KEY, 'true');
+      summary.durationMs = Date.now() - started;
+      return summary;
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -301,7 +339,8 @@ export class ScorecardEvaluationService {
       summary.evaluated === 0 &&
       summary.removed === 0 &&
       summary.stale === 0 &&
-      (await store.getState(SCAFFOLDS_KEY)) === scaffolds
+      (await store.getState(SCAFFOLDS_KEY)) === scaffolds &&
+      (await store.getState(AGGREGATES_DIRTY_KEY)) !== 'true'
     ) {
       return stored;
     }
@@ -313,6 +352,7 @@ export class ScorecardEvaluationService {
     });
     await store.setState(AGGREGATES_KEY, JSON.stringify(aggregates));
     await store.setState(SCAFFOLDS_KEY, scaffolds);
+    await store.setState(AGGREGATES_DIRTY_KEY, 'false');
     return aggregates;
   }
 

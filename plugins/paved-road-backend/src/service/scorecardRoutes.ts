@@ -104,7 +104,11 @@ const historyQuery = z.strictObject({
 });
 
 const evaluateBody = z
-  .strictObject({ full: z.boolean().default(false) })
+  .strictObject({
+    full: z.boolean().default(false),
+    /** Re-evaluate just this entity, now. */
+    entityRef: ref().optional(),
+  })
   .default({ full: false });
 
 const factsBody = (maxBytes: number) =>
@@ -317,6 +321,20 @@ export function addScorecardRoutes(
       're-evaluate scorecards',
     );
     const body = parseInput(evaluateBody, req.body ?? {}, 'request body');
+    if (body.entityRef) {
+      // Only entities the caller may read can be re-evaluated by them.
+      const visible = await catalog.getEntityByRef(body.entityRef, {
+        credentials,
+      });
+      const summary = visible
+        ? await evaluation.evaluateEntity(body.entityRef)
+        : undefined;
+      if (!summary) {
+        throw new NotFoundError(`No entity ${body.entityRef} in the catalog`);
+      }
+      res.json(summary);
+      return;
+    }
     res.json(await evaluation.evaluate({ full: body.full }));
   });
 
