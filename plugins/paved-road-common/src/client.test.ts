@@ -36,6 +36,8 @@ describe('PavedRoadClient', () => {
           )
         ) {
           res.end(JSON.stringify({ ok: true }));
+        } else if (req.url === '/api/paved-road/evaluate') {
+          res.end(JSON.stringify({ mode: 'full', scanned: 2, evaluated: 2 }));
         } else if (req.method === 'POST') {
           res.statusCode = 400;
           res.end(
@@ -114,5 +116,17 @@ describe('PavedRoadClient', () => {
     expect(seen.at(-1)?.url).toBe(
       '/api/paved-road/history?ref=org&from=2026-01-01',
     );
+  });
+
+  it('asks for an evaluation pass', async () => {
+    await expect(client().evaluate({ full: true })).resolves.toMatchObject({
+      mode: 'full',
+      evaluated: 2,
+    });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/api/paved-road/evaluate',
+      body: '{"full":true}',
+    });
   });
 });

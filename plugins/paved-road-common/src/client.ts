@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   AggregatesResponse,
   EntityScorecardsResponse,
+  EvaluationSummary,
   HistoryQuery,
   HistoryResponse,
   ResultsPage,
@@ -51,6 +52,15 @@ export interface PavedRoadApi {
   listResults(query?: ResultsQuery): Promise<ResultsPage>;
   getAggregates(): Promise<AggregatesResponse>;
   getHistory(query: HistoryQuery): Promise<HistoryResponse>;
+  /**
+   * Runs an evaluation pass now (`POST /evaluate`); needs the
+   * `paved-road.scorecards.evaluate` permission. `full` re-evaluates every entity.
+   */
+  /** Runs a pass now, or re-evaluates just `entityRef` now. */
+  evaluate(options?: {
+    full?: boolean;
+    entityRef?: string;
+  }): Promise<EvaluationSummary>;
 }
 
 /**
@@ -121,6 +131,21 @@ export class PavedRoadClient implements PavedRoadApi {
 
   async getHistory(query: HistoryQuery): Promise<HistoryResponse> {
     return this.request(`/history${queryString(query)}`);
+  }
+
+  async evaluate(options?: {
+    full?: boolean;
+    entityRef?: string;
+  }): Promise<EvaluationSummary> {
+    return this.request('/evaluate', {
+      method: 'POST',
+      body: JSON.stringify(
+        options?.entityRef
+          ? { entityRef: options.entityRef }
+          : { full: options?.full ?? false },
+      ),
+      headers: { 'Content-Type': 'application/json' },
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

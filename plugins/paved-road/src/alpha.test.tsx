@@ -1,11 +1,86 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   ApiBlueprint,
   coreExtensionData,
 } from '@backstage/frontend-plugin-api';
-import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { mockApis } from '@backstage/test-utils';
+import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  aggregates,
+  apiServiceTemplate,
+  baseUrl,
+  ordersApi,
+  ordersHistory,
+  ordersScorecards,
+  resultsPage,
+} from './__testUtils__/fixtures';
+import { pavedRoadApiRef } from './api';
 import plugin from './alpha';
 
+const group: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'orders' },
+  spec: { type: 'team', children: [] },
+};
+
 describe('the new-frontend-system plugin', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const renderEntityExtension = (element: JSX.Element) =>
+    renderInTestApp(
+      <EntityProvider entity={ordersApi}>{element}</EntityProvider>,
+      {
+        apis: [
+          [
+            pavedRoadApiRef,
+            new PavedRoadClient({
+              discoveryApi: mockApis.discovery({
+                baseUrl: 'http://localhost:7007',
+              }),
+            }),
+          ],
+          [catalogApiRef, catalogApiMock({ entities: [apiServiceTemplate] })],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ] as const,
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+
+  beforeEach(() => {
+    server.use(
+      http.get(
+        `${baseUrl}/entities/component/default/orders-api/scorecards`,
+        () => HttpResponse.json(ordersScorecards),
+      ),
+      http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
+    );
+  });
+
   it('is the paved-road plugin with an API and a page', () => {
     expect(plugin.id).toBe('paved-road');
     const api = createExtensionTester(plugin.getExtension('api:paved-road'));
@@ -14,10 +89,60 @@ describe('the new-frontend-system plugin', () => {
     );
   });
 
-  it('mounts the page at /paved-road', () => {
+  it('mounts the page at /paved-road with a title for its nav item', () => {
     const tester = createExtensionTester(
       plugin.getExtension('page:paved-road'),
     );
     expect(tester.get(coreExtensionData.routePath)).toBe('/paved-road');
+    expect(tester.get(coreExtensionData.title)).toBe('Paved Road');
+  });
+
+  it('renders the adoption dashboard on the page', async () => {
+    server.use(
+      http.get(`${baseUrl}/aggregates`, () => HttpResponse.json(aggregates)),
+      http.get(`${baseUrl}/templates/adoption`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
+      http.get(`${baseUrl}/results`, () => HttpResponse.json(resultsPage)),
+    );
+    const tester = createExtensionTester(
+      plugin.getExtension('page:paved-road'),
+    );
+    renderEntityExtension(tester.reactElement());
+    expect(
+      await screen.findByText(
+        '9 of 10 eligible services',
+        {},
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('renders the scorecard card only for entities a scorecard applies to', async () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-card:paved-road/scorecards'),
+    );
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+    expect(filter(ordersApi)).toBe(true);
+    expect(filter(group)).toBe(false);
+    renderEntityExtension(tester.reactElement());
+    expect(
+      await screen.findByText(/Next: Safe to deploy, missing/),
+    ).toBeInTheDocument();
+  });
+
+  it('renders the Scorecards tab at scorecards only for entities a scorecard applies to', async () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:paved-road/scorecards'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('scorecards');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Scorecards',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(ordersApi)).toBe(true);
+    expect(filter(group)).toBe(false);
+    renderEntityExtension(tester.reactElement());
+    expect(await screen.findByText('Network policy')).toBeInTheDocument();
   });
 });

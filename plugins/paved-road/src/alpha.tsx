@@ -6,9 +6,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
 import RoomIcon from '@material-ui/icons/Room';
 import { pavedRoadApiRef } from './api';
+import { isPavedRoadScorecardAvailable } from './isPavedRoadScorecardAvailable';
 import { rootRouteRef } from './routes';
 
 const pavedRoadApi = ApiBlueprint.make({
@@ -24,16 +29,41 @@ const pavedRoadApi = ApiBlueprint.make({
 const pavedRoadPage = PageBlueprint.make({
   params: {
     path: '/paved-road',
+    title: 'Paved Road',
+    icon: <RoomIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
-      import('./components/GoldenPathsContent').then(m => (
-        <m.GoldenPathsContent />
+      import('./components/Dashboard').then(m => <m.PavedRoadDashboard />),
+  },
+});
+
+const entityScorecardsCard = EntityCardBlueprint.make({
+  name: 'scorecards',
+  params: {
+    filter: isPavedRoadScorecardAvailable,
+    loader: () =>
+      import('./components/EntityScorecardsCard').then(m => (
+        <m.EntityScorecardsCard />
+      )),
+  },
+});
+
+const entityScorecardsContent = EntityContentBlueprint.make({
+  name: 'scorecards',
+  params: {
+    path: 'scorecards',
+    title: 'Scorecards',
+    filter: isPavedRoadScorecardAvailable,
+    loader: () =>
+      import('./components/EntityScorecardsContent').then(m => (
+        <m.EntityScorecardsContent />
       )),
   },
 });
 
 /**
- * The Paved Road frontend plugin for the new frontend system.
+ * The Paved Road frontend plugin for the new frontend system: the API, the adoption
+ * dashboard page (with its nav item), and the scorecard card and tab on entity pages.
  *
  * @alpha
  */
@@ -42,5 +72,10 @@ export default createFrontendPlugin({
   title: 'Paved Road',
   icon: <RoomIcon fontSize="inherit" />,
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [pavedRoadApi, pavedRoadPage],
+  extensions: [
+    pavedRoadApi,
+    pavedRoadPage,
+    entityScorecardsCard,
+    entityScorecardsContent,
+  ],
 });

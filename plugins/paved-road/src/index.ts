@@ -7,6 +7,16 @@
  * @packageDocumentation
  */
 
-export { pavedRoadPlugin, PavedRoadPage } from './plugin';
+export {
+  pavedRoadPlugin,
+  PavedRoadPage,
+  EntityScorecardsCard,
+  EntityScorecardsContent,
+} from './plugin';
+export { isPavedRoadScorecardAvailable } from './isPavedRoadScorecardAvailable';
 export { pavedRoadApiRef } from './api';
-export { GoldenPathsContent } from './components/GoldenPathsContent';
+export {
+  GoldenPathsContent,
+  GoldenPathsTable,
+} from './components/GoldenPathsContent';
+export { PavedRoadDashboard } from './components/Dashboard';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -38,5 +39,42 @@ export const PavedRoadPage = pavedRoadPlugin.provide(
     component: () =>
       import('./components/PavedRoadPage').then(m => m.PavedRoadPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The entity's level on each Paved Road scorecard, what is missing for the next level,
+ * and its golden-path provenance; for the entity page's overview. Show it where
+ * {@link isPavedRoadScorecardAvailable} holds.
+ *
+ * @public
+ */
+export const EntityScorecardsCard = pavedRoadPlugin.provide(
+  createComponentExtension({
+    name: 'EntityScorecardsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityScorecardsCard').then(
+          m => m.EntityScorecardsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Every Paved Road check that applies to the entity, grouped by scorecard and level;
+ * for an entity page tab. Show it where {@link isPavedRoadScorecardAvailable} holds.
+ *
+ * @public
+ */
+export const EntityScorecardsContent = pavedRoadPlugin.provide(
+  createComponentExtension({
+    name: 'EntityScorecardsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityScorecardsContent').then(
+          m => m.EntityScorecardsContent,
+        ),
+    },
   }),
 );

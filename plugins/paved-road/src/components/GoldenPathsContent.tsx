@@ -17,6 +17,7 @@ import {
   GOLDEN_PATH_TAG,
   PAVED_ROAD_ANNOTATIONS,
   durationToHours,
+  templateDrift,
 } from '@paved-road/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
 import { pavedRoadApiRef } from '../api';
@@ -34,6 +35,8 @@ export interface GoldenPathRow {
   scaffolds: number;
   hoursSaved: number;
   versionsInUse: string;
+  /** Scaffolds from a version older than the template's current one. */
+  behind: number;
 }
 
 function hoursOf(value: string | undefined): number | undefined {
@@ -45,13 +48,23 @@ function hoursOf(value: string | undefined): number | undefined {
   }
 }
 
+function isBehind(inUse: string, latest: string | undefined): boolean {
+  if (!latest) return false;
+  try {
+    const status = templateDrift(inUse, latest).status;
+    return status !== 'current' && status !== 'ahead';
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Golden-path templates in the catalog with their version, the time one run saves, and
- * how often they have been used (from the Paved Road backend's scaffold events).
+ * Golden-path templates in the catalog with their version, the time one run saves, how
+ * often they have been used and how many uses are on older versions.
  *
  * @public
  */
-export function GoldenPathsContent() {
+export function GoldenPathsTable() {
   const catalogApi = useApi(catalogApiRef);
   const pavedRoadApi = useApi(pavedRoadApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
@@ -80,6 +93,16 @@ export function GoldenPathsContent() {
           owner: (entity.spec as { owner?: string } | undefined)?.owner,
           scaffolds: used?.scaffolds ?? 0,
           hoursSaved: used?.hoursSaved ?? 0,
+          behind: used
+            ? Object.entries(used.versions)
+                .filter(([v]) =>
+                  isBehind(
+                    v,
+                    annotations[PAVED_ROAD_ANNOTATIONS.templateVersion],
+                  ),
+                )
+                .reduce((sum, [, n]) => sum + n, 0)
+            : 0,
           versionsInUse: used
             ? Object.entries(used.versions)
                 .map(([v, n]) => `${v} (${n})`)
@@ -117,6 +140,7 @@ export function GoldenPathsContent() {
     { title: 'Scaffolds', field: 'scaffolds', type: 'numeric' },
     { title: 'Hours saved', field: 'hoursSaved', type: 'numeric' },
     { title: 'Versions in use', field: 'versionsInUse' },
+    { title: 'On older versions', field: 'behind', type: 'numeric' },
     { title: 'Owner', field: 'owner' },
   ];
 
@@ -137,13 +161,28 @@ export function GoldenPathsContent() {
     body = (
       <Table<GoldenPathRow>
         title={`Golden paths (${value.length})`}
-        options={{ paging: false, search: false, padding: 'dense' }}
+        options={{
+          paging: true,
+          pageSize: 10,
+          search: false,
+          padding: 'dense',
+        }}
         columns={columns}
         data={value}
       />
     );
   }
 
+  return body;
+}
+
+/**
+ * Golden-path templates in the catalog with their version, the time one run saves, and
+ * how often they have been used (from the Paved Road backend's scaffold events).
+ *
+ * @public
+ */
+export function GoldenPathsContent() {
   return (
     <Content>
       <ContentHeader title="Golden paths">
@@ -152,7 +191,7 @@ export function GoldenPathsContent() {
           day one.
         </SupportButton>
       </ContentHeader>
-      {body}
+      <GoldenPathsTable />
     </Content>
   );
 }

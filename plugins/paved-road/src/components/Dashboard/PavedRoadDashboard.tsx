@@ -1,0 +1,137 @@
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import { Box, Grid, Typography } from '@material-ui/core';
+import { ReactNode } from 'react';
+import { GoldenPathsTable } from '../GoldenPathsContent';
+import { ChecksTable } from './ChecksTable';
+import { CsvExportButton } from './CsvExportButton';
+import { DashboardFilterBar } from './DashboardFilterBar';
+import { EntitiesTable } from './EntitiesTable';
+import { KpiCards } from './KpiCards';
+import { PlatformToolsTable } from './PlatformToolsTable';
+import { TeamsTable } from './TeamsTable';
+import { useDashboardData } from './useDashboardData';
+import { useDashboardFilters } from './useDashboardFilters';
+
+function Section(props: { title: string; children: ReactNode }) {
+  return (
+    <Grid item xs={12} component="section" aria-label={props.title}>
+      <Typography variant="h5" component="h2" gutterBottom>
+        {props.title}
+      </Typography>
+      {props.children}
+    </Grid>
+  );
+}
+
+/**
+ * The Paved Road adoption dashboard: headline figures with their trends, teams, golden
+ * paths, most-failed checks and entities, with filters kept in the URL and a CSV export.
+ *
+ * @public
+ */
+export function PavedRoadDashboard() {
+  const [filters, setFilter] = useDashboardFilters();
+  const { aggregates, tree, scope, history } = useDashboardData(filters);
+  const data = aggregates.value;
+
+  let body;
+  if (aggregates.loading) {
+    body = <Progress />;
+  } else if (aggregates.error) {
+    body = <ResponseErrorPanel error={aggregates.error} />;
+  } else if (!data || !data.evaluatedAt || !data.org.entities) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No scorecard results yet"
+        description="Results appear after the first scheduled evaluation of the catalog."
+      />
+    );
+  } else {
+    body = (
+      <Grid container spacing={3}>
+        <Section title="Headline figures">
+          {scope ? (
+            <KpiCards
+              scope={scope}
+              history={history.value?.items ?? []}
+              scorecardId={filters.scorecard}
+            />
+          ) : (
+            <EmptyState
+              missing="data"
+              title="No results for this owner or system"
+              description="Choose another owner or system, or clear the filter."
+            />
+          )}
+          {history.error && (
+            <Typography variant="body2" color="error">
+              Trends unavailable: {history.error.message}
+            </Typography>
+          )}
+        </Section>
+        <Section title="Teams">
+          <TeamsTable
+            groups={data.groups}
+            parents={tree.value ?? new Map()}
+            scorecardId={filters.scorecard}
+            onSelect={ref => setFilter('owner', ref)}
+          />
+        </Section>
+        <Section title="Templates">
+          <GoldenPathsTable />
+          <Box mt={2}>
+            <PlatformToolsTable filters={filters} />
+          </Box>
+        </Section>
+        {scope && (
+          <Section title="Checks">
+            <ChecksTable
+              scope={scope}
+              groups={data.groups}
+              parents={tree.value ?? new Map()}
+              scorecardId={filters.scorecard}
+            />
+          </Section>
+        )}
+        <Section title="Entities">
+          <EntitiesTable filters={filters} />
+        </Section>
+      </Grid>
+    );
+  }
+
+  return (
+    <Content>
+      <ContentHeader title="Adoption">
+        <Box display="flex" alignItems="center">
+          <CsvExportButton filters={filters} />
+          <SupportButton>
+            Golden-path adoption and scorecard levels across the organisation.
+            Filters are kept in the link, so a view can be shared.
+          </SupportButton>
+        </Box>
+      </ContentHeader>
+      <DashboardFilterBar
+        filters={filters}
+        onChange={setFilter}
+        owners={data?.groups.map(g => g.ref) ?? []}
+        systems={data?.systems.map(s => s.ref) ?? []}
+        scorecards={Object.keys(data?.org.scorecards ?? {})}
+      />
+      {data?.evaluatedAt && (
+        <Typography variant="body2" color="textSecondary" gutterBottom>
+          Evaluated {new Date(data.evaluatedAt).toLocaleString()}
+        </Typography>
+      )}
+      {body}
+    </Content>
+  );
+}

@@ -1,0 +1,1 @@
+export { PavedRoadDashboard } from './PavedRoadDashboard';

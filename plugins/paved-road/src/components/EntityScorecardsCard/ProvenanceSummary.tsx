@@ -1,0 +1,96 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Box, Typography } from '@material-ui/core';
+import { useTheme } from '@material-ui/core/styles';
+import WarningIcon from '@material-ui/icons/Warning';
+import {
+  EvaluatedEntity,
+  PAVED_ROAD_ANNOTATIONS,
+} from '@paved-road/backstage-plugin-common';
+import useAsync from 'react-use/esm/useAsync';
+
+const DRIFT_TEXT: Record<string, string> = {
+  current: 'on the latest version',
+  patch: 'a patch release behind',
+  minor: 'a minor release or more behind',
+  major: 'a major release or more behind',
+  ahead: 'ahead of the latest version',
+};
+
+/**
+ * Where the entity came from: its golden-path template, the version it uses, the
+ * template's latest version and a drift warning linking to the template.
+ */
+export function ProvenanceSummary(props: {
+  evaluated: EvaluatedEntity | null;
+  annotations: Record<string, string>;
+}) {
+  const { evaluated, annotations } = props;
+  const theme = useTheme();
+  const catalogApi = useApi(catalogApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
+  const templateRef =
+    evaluated?.templateRef ??
+    annotations[PAVED_ROAD_ANNOTATIONS.sourceTemplate];
+  const inUse = annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];
+  const { value: template } = useAsync(
+    async () =>
+      templateRef ? catalogApi.getEntityByRef(templateRef) : undefined,
+    [catalogApi, templateRef],
+  );
+
+  if (!templateRef) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Not scaffolded from a golden path.
+      </Typography>
+    );
+  }
+  const parsed = parseEntityRef(templateRef);
+  const latest =
+    template?.metadata.annotations?.[PAVED_ROAD_ANNOTATIONS.templateVersion];
+  const drift = evaluated?.drift ?? null;
+  const behind = drift === 'minor' || drift === 'major';
+  const templateLink = (
+    <Link
+      to={entityRoute({
+        kind: parsed.kind.toLocaleLowerCase('en-US'),
+        namespace: parsed.namespace,
+        name: parsed.name,
+      })}
+    >
+      {template?.metadata.title ?? parsed.name}
+    </Link>
+  );
+
+  return (
+    <Box>
+      <Typography variant="body2">
+        Golden path: {templateLink} · version in use {inUse ?? 'unknown'} ·
+        latest {latest ?? 'unknown'}
+      </Typography>
+      {drift && !behind && (
+        <Typography variant="body2" color="textSecondary">
+          This entity is {DRIFT_TEXT[drift] ?? drift}.
+        </Typography>
+      )}
+      {behind && (
+        <Box
+          display="flex"
+          alignItems="center"
+          mt={1}
+          role="alert"
+          style={{ color: theme.palette.warning.main }}
+        >
+          <WarningIcon fontSize="small" aria-hidden />
+          <Typography variant="body2" style={{ marginLeft: 4 }}>
+            Drift: {DRIFT_TEXT[drift!]} of its template. See the upgrade notes
+            in the docs of {templateLink}.
+          </Typography>
+        </Box>
+      )}
+    </Box>
+  );
+}

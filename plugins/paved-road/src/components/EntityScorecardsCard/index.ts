@@ -1,0 +1,1 @@
+export { EntityScorecardsCard } from './EntityScorecardsCard';

@@ -1,0 +1,1 @@
+export { EntityScorecardsContent } from './EntityScorecardsContent';

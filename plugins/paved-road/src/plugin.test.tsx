@@ -1,0 +1,52 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  baseUrl,
+  ordersApi,
+  ordersHistory,
+  ordersScorecards,
+} from './__testUtils__/fixtures';
+import { renderWithApis } from './__testUtils__/renderWithApis';
+import {
+  EntityScorecardsCard,
+  EntityScorecardsContent,
+  pavedRoadPlugin,
+} from './plugin';
+
+describe('the legacy plugin', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  beforeEach(() =>
+    server.use(
+      http.get(
+        `${baseUrl}/entities/component/default/orders-api/scorecards`,
+        () => HttpResponse.json(ordersScorecards),
+      ),
+      http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
+    ),
+  );
+
+  it('provides the paved-road API', () => {
+    expect(pavedRoadPlugin.getId()).toBe('paved-road');
+    expect([...pavedRoadPlugin.getApis()].map(a => a.api.id)).toEqual([
+      'plugin.paved-road.api',
+    ]);
+  });
+
+  it('renders the card and the content extensions', async () => {
+    await renderWithApis(
+      <>
+        <EntityScorecardsCard />
+        <EntityScorecardsContent />
+      </>,
+      { entity: ordersApi },
+    );
+    expect(
+      await screen.findByText(/Next: Safe to deploy, missing/),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('Network policy')).toBeInTheDocument();
+  });
+});
