@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+
+const screenshots = path.resolve(__dirname, '../../../screenshots');
+
+test('the legacy frontend system mounts the card, the tab and the page', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/orders-api');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible({ timeout: 90_000 });
+  await enter.click();
+
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Documentation first').first()).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 120_000 });
+  await expect(page.getByText(/version in use 2\.3\.0/)).toBeVisible();
+  await page.screenshot({
+    path: path.join(screenshots, 'legacy-entity-card.png'),
+    fullPage: true,
+  });
+
+  await expect(page.getByRole('tab', { name: 'Scorecards' })).toBeVisible();
+  await page.goto('/catalog/default/component/orders-api/scorecards');
+  await expect(page.getByText('Startup probe').first()).toBeVisible();
+  await page.screenshot({
+    path: path.join(screenshots, 'legacy-entity-tab.png'),
+    fullPage: true,
+  });
+
+  await expect(page.getByRole('link', { name: 'Paved Road' })).toBeVisible();
+  await page.goto('/paved-road');
+  await expect(page.getByText('Golden-path adoption').first()).toBeVisible();
+  await page.screenshot({
+    path: path.join(screenshots, 'legacy-dashboard.png'),
+    fullPage: true,
+  });
+});
