@@ -125,12 +125,12 @@ export function GoldenPathsTable() {
             namespace: row.namespace,
             name: row.name,
           })}
+          title={row.description}
         >
           {row.title}
         </Link>
       ),
     },
-    { title: 'Description', field: 'description' },
     { title: 'Version', field: 'version' },
     {
       title: 'Hours saved per run',
