@@ -19,14 +19,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseResultsStore } from '../plugins/paved-road-backend/src/database/DatabaseResultsStore';
 import { readScorecardDefinitions } from '../plugins/paved-road-backend/src/scorecards/definitions';
-import { createOwnerFactSource } from '../plugins/paved-road-backend/src/scorecards/ownerFactSource';
-import { platformToolFactSource } from '../plugins/paved-road-backend/src/scorecards/platformToolFactSource';
-import { createRepositoryFactSource } from '../plugins/paved-road-backend/src/scorecards/repositoryFactSource';
 import { CatalogIndex } from '../plugins/paved-road-backend/src/service/CatalogIndex';
-import {
-  createProvenanceFactSource,
-  entityFactSource,
-} from '../plugins/paved-road-backend/src/service/factSources';
+import { createBuiltInFactSources } from '../plugins/paved-road-backend/src/service/builtInFactSources';
 import {
   ScorecardEvaluationService,
   loadScorecards,
@@ -259,21 +253,12 @@ async function run(size: number) {
     const definitions = await readScorecardDefinitions(new ConfigReader({}));
     const checks = definitions.reduce((n, d) => n + d.checks.length, 0);
     const index = new CatalogIndex({ catalog, auth });
-    const factSources = [
-      entityFactSource,
-      createProvenanceFactSource({
-        catalog,
-        auth,
-        template: ref => index.lookupTemplate(ref),
-      }),
-      createOwnerFactSource({
-        catalog,
-        auth,
-        ownerExists: ref => index.lookupOwner(ref),
-      }),
-      platformToolFactSource,
-      createRepositoryFactSource({ urlReader: {} as any }),
-    ];
+    const factSources = createBuiltInFactSources({
+      catalog,
+      auth,
+      urlReader: {} as any, // synthetic entities have no repository location
+      index,
+    });
     const store = await DatabaseResultsStore.create({
       database: { getClient: async () => knex, migrations: { skip: false } },
     });

@@ -10,6 +10,9 @@ import { pavedRoadFactSourcesExtensionPoint } from '@paved-road/backstage-plugin
 import request from 'supertest';
 import { pavedRoadPlugin } from './plugin';
 
+// Backends start in-process; give them room on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 const template = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',

@@ -15,15 +15,9 @@ import {
 import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
 import { readScorecardDefinitions } from './scorecards/definitions';
-import { createOwnerFactSource } from './scorecards/ownerFactSource';
-import { platformToolFactSource } from './scorecards/platformToolFactSource';
-import { createRepositoryFactSource } from './scorecards/repositoryFactSource';
 import { registerScorecardActions } from './service/actions';
+import { createBuiltInFactSources } from './service/builtInFactSources';
 import { CatalogIndex } from './service/CatalogIndex';
-import {
-  createProvenanceFactSource,
-  entityFactSource,
-} from './service/factSources';
 import { createRouter } from './service/router';
 import {
   loadScorecards,
@@ -76,19 +70,12 @@ export const pavedRoadPlugin = createBackendPlugin({
 
         const index = new CatalogIndex({ catalog, auth });
         const factSources = [
-          entityFactSource,
-          createProvenanceFactSource({
+          ...createBuiltInFactSources({
             catalog,
             auth,
-            template: ref => index.lookupTemplate(ref),
+            urlReader: deps.urlReader,
+            index,
           }),
-          createOwnerFactSource({
-            catalog,
-            auth,
-            ownerExists: ref => index.lookupOwner(ref),
-          }),
-          platformToolFactSource,
-          createRepositoryFactSource({ urlReader: deps.urlReader }),
           ...moduleSources,
         ];
         const ids = new Set<string>();

@@ -7,6 +7,9 @@ import {
   pavedRoadRuleOperatorsExtensionPoint,
 } from './extensions';
 
+// Backends start in-process; give them room on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('pavedRoadFactSourcesExtensionPoint', () => {
   it('lets a backend module add fact sources to the paved-road plugin', async () => {
     const added: PavedRoadFactSource[] = [];

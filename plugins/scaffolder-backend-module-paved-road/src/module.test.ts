@@ -3,6 +3,9 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderModulePavedRoad } from './module';
 
+// Backends start in-process; give them room on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('scaffolderModulePavedRoad', () => {
   it('registers the Paved Road actions with the scaffolder', async () => {
     const ids: string[] = [];

@@ -2,11 +2,6 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -21,40 +16,10 @@ import { z } from 'zod';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
 import { collectFacts } from './factSources';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
-import { parseInput } from './validation';
-
-const validator = makeValidator();
+import { entityRefSchema, parseInput } from './validation';
 
 const entityRef = (kind?: string) =>
-  z.string().transform((value, ctx) => {
-    try {
-      const ref = parseEntityRef(
-        value,
-        kind ? { defaultKind: kind } : undefined,
-      );
-      if (
-        !validator.isValidKind(ref.kind) ||
-        !validator.isValidNamespace(ref.namespace) ||
-        !validator.isValidEntityName(ref.name)
-      ) {
-        throw new Error('invalid');
-      }
-      if (kind && ref.kind.toLocaleLowerCase('en-US') !== kind) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a ${kind} entity ref`,
-        });
-        return z.NEVER;
-      }
-      return stringifyEntityRef(ref);
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `'${value}' is not an entity ref`,
-      });
-      return z.NEVER;
-    }
-  });
+  entityRefSchema(kind, kind ? [kind] : undefined);
 
 const scaffoldEventBody = z.strictObject({
   templateRef: entityRef('template'),

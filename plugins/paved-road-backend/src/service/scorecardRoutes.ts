@@ -3,11 +3,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -31,42 +27,9 @@ import { toCsv } from './csv';
 import { previewBody, previewDefinition, previewScorecard } from './preview';
 import { readableEntityRefs } from './visibility';
 import { ScorecardEvaluationService } from './ScorecardEvaluationService';
-import { parseInput } from './validation';
+import { entityRefSchema, parseInput } from './validation';
 
-const validator = makeValidator();
-
-/** An entity ref; `defaultKind` fills a missing kind, `kinds` restricts it. */
-const ref = (defaultKind?: string, kinds?: string[]) =>
-  z.string().transform((value, ctx) => {
-    try {
-      const parsed = parseEntityRef(value, {
-        defaultKind,
-        defaultNamespace: 'default',
-      });
-      if (
-        !validator.isValidKind(parsed.kind) ||
-        !validator.isValidNamespace(parsed.namespace) ||
-        !validator.isValidEntityName(parsed.name)
-      ) {
-        throw new Error('invalid');
-      }
-      const kind = parsed.kind.toLocaleLowerCase('en-US');
-      if (kinds && !kinds.includes(kind)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a ${kinds.join(' or ')} entity ref`,
-        });
-        return z.NEVER;
-      }
-      return stringifyEntityRef(parsed);
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `'${value}' is not an entity ref`,
-      });
-      return z.NEVER;
-    }
-  });
+const ref = entityRefSchema;
 
 const day = z
   .string()

@@ -1,3 +1,8 @@
+import {
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
@@ -22,3 +27,41 @@ export function parseInput<T extends z.ZodType>(
     .join('; ');
   throw new InputError(`Invalid ${where}: ${details}`);
 }
+
+const validator = makeValidator();
+
+/**
+ * A zod schema for an entity ref, normalised to `kind:namespace/name`; `defaultKind`
+ * fills a missing kind, `kinds` restricts it.
+ */
+export const entityRefSchema = (defaultKind?: string, kinds?: string[]) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const parsed = parseEntityRef(value, {
+        defaultKind,
+        defaultNamespace: 'default',
+      });
+      if (
+        !validator.isValidKind(parsed.kind) ||
+        !validator.isValidNamespace(parsed.namespace) ||
+        !validator.isValidEntityName(parsed.name)
+      ) {
+        throw new Error('invalid');
+      }
+      const kind = parsed.kind.toLocaleLowerCase('en-US');
+      if (kinds && !kinds.includes(kind)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a ${kinds.join(' or ')} entity ref`,
+        });
+        return z.NEVER;
+      }
+      return stringifyEntityRef(parsed);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${value}' is not an entity ref`,
+      });
+      return z.NEVER;
+    }
+  });

@@ -13,6 +13,9 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createAdoptionRecordAction } from './adoptionRecord';
 
+// Backends start in-process; give them room on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('paved-road:adoption:record', () => {
   let server: Server;
   let baseUrl: string;
