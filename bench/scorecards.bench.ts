@@ -1,231 +1,60 @@
 /*
- * Scorecard evaluation benchmark: the Paved Road backend's real evaluation service,
- * fact sources, shipped scorecards and results store (on PostgreSQL or SQLite) over a
- * synthetic catalog of N entities. Prints the full-pass time, the time to re-evaluate one
- * changed entity on demand, the time of the scheduled incremental pass after one change,
- * and peak memory.
+ * Paved Road scorecards benchmark. For each catalog size it starts a real Backstage
+ * backend (bench/backend.ts) with the Paved Road backend plugin on PostgreSQL (or SQLite),
+ * serving the synthetic catalog (bench/catalog.ts) from memory through the
+ * CatalogService, and prints:
  *
- *   npm run bench                          # 10k, 50k and 100k entities on PostgreSQL
- *   npm run bench -- --sizes 1000 --db sqlite
+ *   - the full evaluation pass of the shipped scorecards (POST /evaluate {full: true}),
+ *     one changed entity re-evaluated on demand, the scheduled incremental pass after one
+ *     change, and the backend process's peak heap and RSS during the full pass;
+ *   - p50/p99 latency of the entity endpoint and the aggregates endpoint under
+ *     concurrent load (closed loop, bench/load.ts);
+ *   - the dashboard's time to first meaningful render in Chromium (bench/dashboard.ts);
+ *   - Tech Insights (with the jsonfc checker) on the same catalog and 20 equivalent
+ *     checks, against Paved Road on those same checks, and the ratio
+ *     (bench/techInsights.ts, bench/equivalentChecks.ts).
  *
- * PostgreSQL: $PAVED_ROAD_BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432
- * (a database paved_road_bench is created and dropped).
+ *   npm run bench                                   # 10k, 50k and 100k on PostgreSQL
+ *   npm run bench -- --sizes 1000 --db sqlite --no-tech-insights --no-render
  *
- * The catalog here is an in-process list served through the CatalogService interface
- * (streamEntities), so the figures are Paved Road's own cost, not the catalog's.
+ * Options: --sizes N,M  --db postgres|sqlite  --concurrency C (default 10)
+ *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
+ *   --ti-timeout-minutes M (default 12)
  */
-import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import knexFactory, { Knex } from 'knex';
-import { DatabaseResultsStore } from '../plugins/paved-road-backend/src/database/DatabaseResultsStore';
-import { readScorecardDefinitions } from '../plugins/paved-road-backend/src/scorecards/definitions';
-import { CatalogIndex } from '../plugins/paved-road-backend/src/service/CatalogIndex';
-import { createBuiltInFactSources } from '../plugins/paved-road-backend/src/service/builtInFactSources';
-import {
-  ScorecardEvaluationService,
-  loadScorecards,
-} from '../plugins/paved-road-backend/src/service/ScorecardEvaluationService';
+import { JsonObject } from '@backstage/config';
+import { BENCH_TOKEN, BenchBackend, startBenchBackend } from './backend';
+import { orgEntityProviderModule, syntheticCatalog } from './catalog';
+import { ensureAppBuilt, measureDashboardRender } from './dashboard';
+import { load, LoadResult } from './load';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
+const flag = (name: string) => args.includes(`--${name}`);
 const SIZES = arg('sizes', '10000,50000,100000').split(',').map(Number);
-const DB = arg('db', 'postgres');
-const PG_URL =
-  process.env.PAVED_ROAD_BENCH_DATABASE_URL ??
-  'postgresql://postgres@127.0.0.1:5432';
+const DB = arg('db', 'postgres') as 'postgres' | 'sqlite';
+const CONCURRENCY = Number(arg('concurrency', '10'));
+const TECH_INSIGHTS = !flag('no-tech-insights');
+const RENDER = !flag('no-render');
+const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '12')) * 60_000;
 
-/** A small deterministic PRNG, so every run benchmarks the same catalog. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const TEMPLATES: Array<[string, string, string[]]> = [
-  ['api-service', '2.3.0', ['2.3.0', '2.2.1', '2.0.0', '1.10.0', '1.8.0']],
-  ['worker', '1.4.0', ['1.4.0', '1.3.2', '1.2.0']],
-  ['cron-job', '1.2.0', ['1.2.0', '1.1.0', '1.0.0']],
-  ['platform-tool', '1.1.0', ['1.1.0']],
-];
-
-function syntheticCatalog(size: number): Entity[] {
-  const rnd = random(42);
-  const pick = <T>(items: T[]) => items[Math.floor(rnd() * items.length)];
-  const entities: Entity[] = [];
-  const teams = Array.from({ length: 60 }, (_, i) => `team-${i}`);
-  const departments = Array.from({ length: 8 }, (_, i) => `department-${i}`);
-  const systems = Array.from({ length: 120 }, (_, i) => `system-${i}`);
-  entities.push({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'org', namespace: 'default', etag: 'org' },
-    spec: { type: 'organization', children: departments },
-  });
-  departments.forEach((name, d) =>
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name, namespace: 'default', etag: name },
-      spec: {
-        type: 'department',
-        parent: 'org',
-        children: teams.filter((_, t) => t % departments.length === d),
-      },
-    }),
-  );
-  teams.forEach((name, t) =>
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name, namespace: 'default', etag: name },
-      spec: {
-        type: 'team',
-        parent: departments[t % departments.length],
-        children: [],
-      },
-    }),
-  );
-  systems.forEach(name =>
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'System',
-      metadata: { name, namespace: 'default', etag: name },
-      spec: { owner: `group:default/${pick(teams)}` },
-    }),
-  );
-  for (const [name, version] of TEMPLATES) {
-    entities.push({
-      apiVersion: 'scaffolder.backstage.io/v1beta3',
-      kind: 'Template',
-      metadata: {
-        name,
-        namespace: 'default',
-        etag: name,
-        tags: ['golden-path'],
-        annotations: {
-          'backstage.io/template-version': version,
-          'backstage.io/time-saved': 'PT40H',
-        },
-      },
-      spec: { owner: 'group:default/team-0', type: 'service', steps: [] },
-    });
-  }
-  while (entities.length < size) {
-    const i = entities.length;
-    const owner =
-      rnd() < 0.03 ? 'group:default/gone' : `group:default/${pick(teams)}`;
-    const type = pick(['service', 'service', 'worker', 'cron-job', 'library']);
-    const annotations: Record<string, string> = {};
-    if (rnd() < 0.6) {
-      const [template, , versions] =
-        type === 'worker'
-          ? TEMPLATES[1]
-          : type === 'cron-job'
-          ? TEMPLATES[2]
-          : TEMPLATES[0];
-      annotations[
-        'backstage.io/source-template'
-      ] = `template:default/${template}`;
-      annotations['backstage.io/template-version'] = pick(versions);
-      annotations['paved-road.io/scaffolded-at'] = '2026-03-14T09:12:00Z';
-      if (rnd() < 0.05) {
-        annotations['paved-road.io/escape-hatches'] = JSON.stringify([
-          { guardrail: 'network-policy', reason: `Partner egress, PAY-${i}` },
-        ]);
-      }
-    }
-    if (rnd() < 0.7) annotations['backstage.io/techdocs-ref'] = 'dir:.';
-    if (type === 'library' && rnd() < 0.3) {
-      annotations['paved-road.io/platform-tool'] = 'true';
-      annotations['paved-road.io/wrapper-test'] = JSON.stringify({
-        hoursSavedPerService: Math.round(rnd() * 20),
-        stepsRemoved: Math.round(rnd() * 6),
-        errorsPrevented: ['x'],
-        operationalBenefit: 'tracing and retries',
-      });
-    }
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: `component-${i}`,
-        namespace: 'default',
-        etag: `etag-${i}`,
-        annotations,
-      },
-      spec: {
-        type,
-        owner,
-        lifecycle: pick(['production', 'production', 'experimental']),
-        ...(rnd() < 0.9 ? { system: `system:default/${pick(systems)}` } : {}),
-      },
-      relations: [{ type: 'ownedBy', targetRef: owner }],
-    });
-  }
-  return entities;
-}
-
-/** Serves the synthetic catalog through the one CatalogService method evaluation uses. */
-function inProcessCatalog(entities: Entity[]): any {
-  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  return {
-    async *streamEntities(request?: { pageSize?: number }) {
-      const size = request?.pageSize ?? 500;
-      for (let i = 0; i < entities.length; i += size) {
-        yield entities.slice(i, i + size);
-      }
-    },
-    async getEntityByRef(ref: string) {
-      return byRef.get(ref);
-    },
-  };
-}
-
-const auth: any = {
-  getOwnServiceCredentials: async () => ({
-    $$type: '@backstage/BackstageCredentials',
-    principal: { type: 'service', subject: 'plugin:paved-road' },
-  }),
-};
-const quiet: any = {
-  info() {},
-  warn() {},
-  debug() {},
-  error: (m: string) => console.error(m),
-  child() {
-    return quiet;
-  },
+/** A schedule that never fires during a run: every pass here is started explicitly. */
+const IDLE_SCHEDULE = {
+  frequency: { hours: 24 },
+  timeout: { hours: 1 },
+  initialDelay: { hours: 24 },
 };
 
-async function database(): Promise<{ knex: Knex; drop: () => Promise<void> }> {
-  if (DB === 'sqlite') {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    return { knex, drop: () => knex.destroy() };
-  }
-  const admin = knexFactory({ client: 'pg', connection: PG_URL });
-  await admin.raw('DROP DATABASE IF EXISTS paved_road_bench');
-  await admin.raw('CREATE DATABASE paved_road_bench');
-  const url = new URL(PG_URL);
-  url.pathname = '/paved_road_bench';
-  const knex = knexFactory({ client: 'pg', connection: url.toString() });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw('DROP DATABASE IF EXISTS paved_road_bench');
-      await admin.destroy();
-    },
-  };
-}
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(1)} ms`;
+const latency = (r: LoadResult) =>
+  `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${
+    r.requests
+  } requests, ${r.concurrency} concurrent, ${Math.round(r.throughput)}/s)`;
 
 function peakMemory() {
   let peakHeap = 0;
@@ -235,6 +64,7 @@ function peakMemory() {
     peakHeap = Math.max(peakHeap, heapUsed);
     peakRss = Math.max(peakRss, rss);
   };
+  sample();
   const timer = setInterval(sample, 50);
   return () => {
     clearInterval(timer);
@@ -243,111 +73,316 @@ function peakMemory() {
   };
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return [value, Number(process.hrtime.bigint() - start) / 1e6];
+}
 
-async function run(size: number) {
-  const entities = syntheticCatalog(size);
-  const catalog = inProcessCatalog(entities);
-  const { knex, drop } = await database();
+/** A deterministic sample of component refs for the entity endpoint. */
+function sampleComponents(entities: Entity[], count: number) {
+  const components = entities.filter(e => e.kind === 'Component');
+  const step = Math.max(1, Math.floor(components.length / count));
+  const sample: Entity[] = [];
+  for (let i = 0; i < components.length && sample.length < count; i += step) {
+    sample.push(components[i]);
+  }
+  return sample;
+}
+
+/** GET an entity's scorecards, for 2,000 different components, under load. */
+function entityEndpointLoad(
+  backend: BenchBackend,
+  entities: Entity[],
+  requests: number,
+) {
+  return load({
+    urls: sampleComponents(entities, 2000).map(
+      e =>
+        `${backend.baseUrl}/api/paved-road/entities/component/default/${e.metadata.name}/scorecards`,
+    ),
+    token: BENCH_TOKEN,
+    concurrency: CONCURRENCY,
+    requests,
+    warmup: requests / 10,
+  });
+}
+
+function log(line: string) {
+  console.log(line);
+}
+
+async function pavedRoadFigures(entities: Entity[], size: number) {
+  const backend = await startBenchBackend({
+    port: 7101,
+    entities,
+    databasePrefix: 'paved_road_bench_main_',
+    db: DB,
+    config: {
+      pavedRoad: { schedule: IDLE_SCHEDULE },
+      app: { title: 'Paved Road benchmark', packages: 'all' },
+      organization: { name: 'Benchmark' },
+      auth: {
+        providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+      },
+    } as JsonObject,
+    features: [
+      import('@paved-road/backstage-plugin-backend'),
+      ...(RENDER
+        ? [
+            import('@backstage/plugin-catalog-backend'),
+            orgEntityProviderModule(entities),
+            import('@backstage/plugin-auth-backend'),
+            import('@backstage/plugin-auth-backend-module-guest-provider'),
+            import('@backstage/plugin-app-backend'),
+          ]
+        : []),
+    ],
+  });
   try {
-    const definitions = await readScorecardDefinitions(new ConfigReader({}));
-    const checks = definitions.reduce((n, d) => n + d.checks.length, 0);
-    const index = new CatalogIndex({ catalog, auth });
-    const factSources = createBuiltInFactSources({
-      catalog,
-      auth,
-      urlReader: {} as any, // synthetic entities have no repository location
-      index,
-    });
-    const store = await DatabaseResultsStore.create({
-      database: { getClient: async () => knex, migrations: { skip: false } },
-    });
-    const service = new ScorecardEvaluationService({
-      catalog,
-      auth,
-      logger: quiet,
-      store,
-      index,
-      factSources,
-      scorecards: loadScorecards(
-        definitions,
-        factSources.map(s => s.id),
-      ),
-      historyRetentionDays: 90,
-    });
+    if (RENDER) {
+      // The catalog plugin ingests the organisation (groups, systems) for the frontend.
+      const groups = entities.filter(e => e.kind === 'Group').length;
+      for (let i = 0; ; i++) {
+        const found = await backend.request(
+          '/api/catalog/entities/by-query?filter=kind=group&limit=1',
+        );
+        if (found.totalItems >= groups) break;
+        if (i > 600) throw new Error('The catalog did not ingest the groups');
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
 
-    if (global.gc) global.gc();
+    global.gc?.();
     const stop = peakMemory();
-    const fullStart = process.hrtime.bigint();
-    const full = await service.evaluate({ full: true });
-    const fullMs = Number(process.hrtime.bigint() - fullStart) / 1e6;
+    const [full, fullMs] = await timed(() =>
+      backend.request('/api/paved-road/evaluate', {
+        method: 'POST',
+        body: JSON.stringify({ full: true }),
+      }),
+    );
     const memory = stop();
     if (full.error) throw new Error(full.error);
+    if (full.evaluated !== size) {
+      throw new Error(`Full pass evaluated ${full.evaluated} of ${size}`);
+    }
+    const aggregates = await backend.request('/api/paved-road/aggregates');
+    const checks = Object.values(
+      aggregates.org.scorecards as Record<string, { checks: object }>,
+    ).reduce((n, card) => n + Object.keys(card.checks).length, 0);
+    const scorecards = Object.keys(aggregates.org.scorecards).length;
 
+    // One changed entity, re-evaluated on demand (POST /evaluate {entityRef}).
     const changed = entities[entities.length - 1];
     changed.metadata.etag = 'changed';
     (changed.spec as any).lifecycle = 'deprecated';
-    // On demand (POST /evaluate { entityRef }): the one entity, now.
     const oneTimes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const oneStart = process.hrtime.bigint();
-      const one = await service.evaluateEntity(stringifyEntityRef(changed));
-      oneTimes.push(Number(process.hrtime.bigint() - oneStart) / 1e6);
-      if (!one || one.evaluated !== 1)
-        throw new Error('entity not re-evaluated');
+    for (let i = 0; i < 7; i++) {
+      const [one, t] = await timed(() =>
+        backend.request('/api/paved-road/evaluate', {
+          method: 'POST',
+          body: JSON.stringify({ entityRef: stringifyEntityRef(changed) }),
+        }),
+      );
+      if (one.evaluated !== 1) throw new Error('entity not re-evaluated');
+      oneTimes.push(t);
     }
-    const oneMs = oneTimes.sort((a, b) => a - b)[2];
-    // The scheduled incremental pass after that change (scans etags, re-aggregates).
+    const oneMs = oneTimes.sort((a, b) => a - b)[3];
+
+    // The scheduled incremental pass after one more change.
     changed.metadata.etag = 'changed-again';
-    const incStart = process.hrtime.bigint();
-    const incremental = await service.evaluate();
-    const incMs = Number(process.hrtime.bigint() - incStart) / 1e6;
+    const [incremental, incMs] = await timed(() =>
+      backend.request('/api/paved-road/evaluate', {
+        method: 'POST',
+        body: '{}',
+      }),
+    );
+
+    const entityLoad = await entityEndpointLoad(backend, entities, 5000);
+    const aggregatesLoad = await load({
+      urls: [`${backend.baseUrl}/api/paved-road/aggregates`],
+      token: BENCH_TOKEN,
+      concurrency: CONCURRENCY,
+      requests: 1000,
+      warmup: 100,
+    });
+    const aggregatesBytes = Buffer.byteLength(JSON.stringify(aggregates));
+
+    let render;
+    if (RENDER) {
+      render = await measureDashboardRender({
+        baseUrl: backend.baseUrl,
+        expectGroup: 'org',
+        runs: 5,
+        screenshot: `bench/out/dashboard-${size}.png`,
+      });
+    }
 
     return {
-      size,
-      scorecards: definitions.length,
+      scorecards,
       checks,
       fullMs,
-      evaluated: full.evaluated,
       oneMs,
       incMs,
       incEvaluated: incremental.evaluated,
+      entityLoad,
+      aggregatesLoad,
+      aggregatesBytes,
+      render,
       ...memory,
     };
   } finally {
-    await drop();
+    await backend.stop();
+  }
+}
+
+/** Paved Road on the 20 checks Tech Insights runs too: full pass and entity latency. */
+async function pavedRoadEquivalent(entities: Entity[]) {
+  const { pavedRoadEquivalentConfig } = await import('./techInsights');
+  const backend = await startBenchBackend({
+    port: 7102,
+    entities,
+    databasePrefix: 'paved_road_bench_eq_',
+    db: DB,
+    config: { pavedRoad: pavedRoadEquivalentConfig() } as JsonObject,
+    features: [import('@paved-road/backstage-plugin-backend')],
+  });
+  try {
+    const [full, fullMs] = await timed(() =>
+      backend.request('/api/paved-road/evaluate', {
+        method: 'POST',
+        body: JSON.stringify({ full: true }),
+      }),
+    );
+    if (full.error) throw new Error(full.error);
+    const aggregates = await backend.request('/api/paved-road/aggregates');
+    const passCounts: Record<string, number> = {};
+    for (const card of Object.values(
+      aggregates.org.scorecards as Record<
+        string,
+        { checks: Record<string, { pass: number }> }
+      >,
+    )) {
+      for (const [id, c] of Object.entries(card.checks))
+        passCounts[id] = c.pass;
+    }
+    const entityLoad = await entityEndpointLoad(backend, entities, 2000);
+    return { fullMs, passCounts, entityLoad };
+  } finally {
+    await backend.stop();
   }
 }
 
 async function main() {
-  console.log(
-    `Paved Road scorecard evaluation benchmark (${DB}, Node ${
-      process.version
-    }, ${require('node:os').cpus().length} cores)`,
+  log(
+    `Paved Road scorecards benchmark (${DB}, Node ${process.version}, ${
+      require('node:os').cpus().length
+    } cores, ${CONCURRENCY} concurrent clients)`,
   );
-  const rows = [];
+  if (RENDER && ensureAppBuilt(flag('build-app'))) {
+    log('Built packages/app for the dashboard render measurement.');
+  }
   for (const size of SIZES) {
-    const r = await run(size);
-    rows.push(r);
-    console.log(
-      `${String(r.size).padStart(7)} entities x ${r.checks} checks (${
-        r.scorecards
-      } scorecards): ` +
-        `full pass ${(r.fullMs / 1000).toFixed(1)} s (${
-          r.evaluated
-        } evaluated, ${Math.round(r.size / (r.fullMs / 1000))} entities/s), ` +
-        `one changed entity re-evaluated on demand ${r.oneMs.toFixed(
-          1,
-        )} ms (median of 5), ` +
-        `incremental pass after 1 change ${r.incMs.toFixed(0)} ms (${
-          r.incEvaluated
-        } re-evaluated, aggregates recomputed), ` +
-        `peak heap ${mib(r.peakHeap)}, peak RSS ${mib(r.peakRss)}`,
+    const r = await pavedRoadFigures(syntheticCatalog(size), size);
+    log(`\n${size.toLocaleString('en-US')} entities`);
+    log(
+      `  full pass, ${r.checks} checks in ${r.scorecards} scorecards: ${ms(
+        r.fullMs,
+      )} (${Math.round(size / (r.fullMs / 1000))} entities/s), peak heap ${mib(
+        r.peakHeap,
+      )}, peak RSS ${mib(r.peakRss)} (whole backend process)`,
     );
+    log(
+      `  one changed entity re-evaluated on demand: ${ms(
+        r.oneMs,
+      )} (median of 7)`,
+    );
+    log(
+      `  scheduled incremental pass after one change: ${ms(r.incMs)} (${
+        r.incEvaluated
+      } re-evaluated, aggregates recomputed)`,
+    );
+    log(`  GET entity scorecards: ${latency(r.entityLoad)}`);
+    log(
+      `  GET aggregates (${(r.aggregatesBytes / 1024).toFixed(
+        0,
+      )} KiB): ${latency(r.aggregatesLoad)}`,
+    );
+    if (r.render) {
+      log(
+        `  dashboard first meaningful render: ${
+          r.render.medianMs
+        } ms (median of ${r.render.runs.length}: ${r.render.runs.join(
+          ', ',
+        )} ms)`,
+      );
+    }
+    if (TECH_INSIGHTS) {
+      const entities = syntheticCatalog(size);
+      const pr = await pavedRoadEquivalent(entities);
+      const { runTechInsights } = await import('./techInsights');
+      const ti = await runTechInsights({
+        entities,
+        port: 7103,
+        timeoutMs: TI_TIMEOUT_MS,
+        concurrency: CONCURRENCY,
+        requests: 2000,
+      });
+      const mismatches = Object.keys(pr.passCounts).filter(
+        id => !ti.timedOut && ti.passCounts[id] !== pr.passCounts[id],
+      );
+      if (mismatches.length) {
+        throw new Error(
+          `The equivalent checks disagree: ${mismatches
+            .map(
+              id =>
+                `${id} Paved Road ${pr.passCounts[id]}, Tech Insights ${ti.passCounts[id]}`,
+            )
+            .join('; ')}`,
+        );
+      }
+      const bound = ti.timedOut ? '>' : '';
+      log(
+        `  same ${
+          Object.keys(pr.passCounts).length
+        } checks, Paved Road vs Tech Insights (jsonfc):`,
+      );
+      log(
+        `    every check for every entity: Paved Road ${ms(
+          pr.fullMs,
+        )} (full pass, results stored); Tech Insights ${bound}${ms(
+          ti.totalMs,
+        )} (fact retrieval ${ms(ti.retrievalMs)} + bulk check run ${ms(
+          ti.bulkChecksMs,
+        )})${ti.timedOut ? ' - stopped at the time limit' : ''}`,
+      );
+      log(
+        `    ratio: ${bound}${(ti.totalMs / pr.fullMs).toFixed(1)}x${
+          ti.timedOut ? '' : ', pass counts identical per check'
+        }`,
+      );
+      if (!ti.timedOut) {
+        log(
+          `    one entity's check results: Paved Road p50 ${pr.entityLoad.p50.toFixed(
+            1,
+          )} / p99 ${pr.entityLoad.p99.toFixed(
+            1,
+          )} ms; Tech Insights p50 ${ti.entityP50.toFixed(
+            1,
+          )} / p99 ${ti.entityP99.toFixed(1)} ms (ratio at p99 ${(
+            ti.entityP99 / pr.entityLoad.p99
+          ).toFixed(1)}x)`,
+        );
+      }
+      if (ti.note) log(`    note: ${ti.note}`);
+    }
   }
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,4 +1,4 @@
-import { Page, expect, test } from '@playwright/test';
+import { Locator, Page, expect, test } from '@playwright/test';
 import fs from 'node:fs/promises';
 import { screenshot, signIn } from './helpers';
 
@@ -14,6 +14,16 @@ async function openScoredEntity(page: Page, name: string) {
     if (await enter.isVisible()) await enter.click();
     await expect(scored).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 150_000 });
+}
+
+/** Waits for `target`, entering again when the page falls back to the sign-in page. */
+async function whenSignedIn(page: Page, target: Locator, timeout = 120_000) {
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(async () => {
+    await expect(target.first().or(enter)).toBeVisible({ timeout: 15_000 });
+    if (await enter.isVisible()) await enter.click();
+    await expect(target.first()).toBeVisible({ timeout: 15_000 });
+  }).toPass({ timeout });
 }
 
 test.describe('scorecards in the dev instance (new frontend system)', () => {
@@ -92,5 +102,89 @@ test.describe('scorecards in the dev instance (new frontend system)', () => {
     expect(header).toMatch(/entityRef/);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every(r => r.includes('payments'))).toBe(true);
+  });
+
+  test('every filter scopes the figures; hours saved count golden-path services', async ({
+    page,
+  }) => {
+    await signIn(page, '/paved-road');
+    const headline = page.getByRole('region', { name: 'Headline figures' });
+    await whenSignedIn(page, page.getByText(/of \d+ eligible services/));
+    // The example organisation's golden-path services were not scaffolded through this
+    // instance: their hours come from their templates' time-saved.
+    const hours = async () =>
+      Number(
+        /Hours saved per day\. (\d+) h/.exec(
+          (await headline
+            .getByRole('img', { name: /Hours saved per day/ })
+            .getAttribute('aria-label'))!,
+        )?.[1],
+      );
+    const all = await hours();
+    expect(all).toBeGreaterThan(0);
+    await expect(
+      headline.getByRole('img', { name: /latest template version per day/ }),
+    ).toBeVisible();
+
+    await page.goto('/paved-road?kind=component&type=worker');
+    await whenSignedIn(
+      page,
+      page.getByText(/count only entities of the chosen kind, type/),
+    );
+    const eligible = page.getByText(/of \d+ eligible services/);
+    await expect(eligible).toBeVisible();
+    const [, workers] = /of (\d+) eligible/.exec(
+      (await eligible.textContent())!,
+    )!;
+    expect(Number(workers)).toBeLessThan(10);
+    await expect(page.getByRole('link', { name: 'orders-api' })).toHaveCount(0);
+  });
+
+  test('the dashboard and the Scorecards tab in the dark theme', async ({
+    page,
+  }) => {
+    await signIn(page, '/paved-road');
+    const figures = page.getByText(/of \d+ eligible services/);
+    await whenSignedIn(page, figures);
+    // Backstage keeps the chosen theme (Settings > Appearance) in localStorage.
+    await page.evaluate(() => localStorage.setItem('theme', 'dark'));
+    await page.reload();
+    await whenSignedIn(page, figures);
+    const luminance = async (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate(el => {
+          const [r, g, b] = getComputedStyle(el)
+            .backgroundColor.match(/\d+/g)!
+            .map(Number);
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        });
+    expect(await luminance('body')).toBeLessThan(0.3);
+    const headline = page.getByRole('region', { name: 'Headline figures' });
+    for (const title of [
+      'Golden-path adoption',
+      'On the latest template version',
+      'Hours saved',
+      'Level distribution',
+    ]) {
+      await expect(headline.getByText(title, { exact: true })).toBeVisible();
+    }
+    // Cards are dark too, and their figures light on them.
+    const card = headline.locator('.MuiCard-root').first();
+    expect(
+      await card.evaluate(el => getComputedStyle(el).backgroundColor),
+    ).not.toBe('rgb(255, 255, 255)');
+    // Every headline figure has its trend chart.
+    await expect(headline.getByRole('img', { name: / per day\./ })).toHaveCount(
+      4,
+    );
+    await screenshot(page, 'dashboard-dark');
+
+    await page.goto('/catalog/default/component/orders-api/scorecards');
+    await whenSignedIn(page, page.getByText('Startup probe'));
+    expect(await luminance('body')).toBeLessThan(0.3);
+    await screenshot(page, 'entity-scorecards-dark');
+    await page.evaluate(() => localStorage.removeItem('theme'));
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { durationToHours } from '@paved-road/backstage-plugin-common';
 import path from 'node:path';
 import request from 'supertest';
 import { pavedRoadRuleOperatorsExtensionPoint } from '@paved-road/backstage-plugin-node';
@@ -117,9 +118,7 @@ describe('scorecards on the example organisation', () => {
       stale: false,
     });
     expect(levelOf(orders, 'golden-path-adoption')).toBe('gold');
-    expect(orders.scorecards.map((s: any) => s.id)).toContain(
-      'golden-path-adoption',
-    );
+    expect(orders.scorecards).toBeUndefined();
 
     const payments = await entityScorecards('payments-api');
     expect(levelOf(payments, 'golden-path-adoption')).not.toBe('gold');
@@ -181,7 +180,7 @@ describe('scorecards on the example organisation', () => {
       .send({
         templateRef: 'api-service',
         entityRef: 'component:default/orders-api',
-        hoursSaved: 40,
+        hoursSaved: 12,
       });
     expect(scaffolded.status).toBe(201);
     // Aggregates are precomputed by the pass; the next one picks up hours saved.
@@ -218,15 +217,128 @@ describe('scorecards on the example organisation', () => {
     expect(
       domains.find((d: any) => d.ref === 'domain:default/commerce').entities,
     ).toBeGreaterThan(0);
-    expect(org.hoursSaved).toBe(40);
-    expect(group('group:default/orders').hoursSaved).toBe(40);
-    expect(commerce.hoursSaved).toBe(40);
-    expect(group('group:default/payments').hoursSaved).toBe(0);
+    // Hours saved: orders-api's recorded event (12, not also its template's 40);
+    // every other golden-path entity its source template's time-saved.
+    const hoursOf = (owner?: string) =>
+      entities
+        .filter(e => e.kind === 'Component')
+        .filter(
+          e => !owner || (e.spec as any).owner === `group:default/${owner}`,
+        )
+        .reduce((sum, e) => {
+          if (e.metadata.name === 'orders-api') return sum + 12;
+          const source =
+            e.metadata.annotations?.['backstage.io/source-template'];
+          const template = exampleTemplates.find(
+            t => source === `template:default/${t.metadata.name}`,
+          );
+          const saved =
+            template?.metadata.annotations?.['backstage.io/time-saved'];
+          return sum + (saved ? durationToHours(saved) : 0);
+        }, 0);
+    expect(hoursOf()).toBeGreaterThan(100);
+    expect(org.hoursSaved).toBe(hoursOf());
+    expect(group('group:default/orders').hoursSaved).toBe(hoursOf('orders'));
+    expect(group('group:default/payments').hoursSaved).toBe(
+      hoursOf('payments'),
+    );
+    expect(group('group:default/payments').hoursSaved).toBeGreaterThan(0);
+    expect(commerce.hoursSaved).toBe(
+      teams.reduce((sum: number, t: any) => sum + (t?.hoursSaved ?? 0), 0),
+    );
+    // Per source template: its golden-path entities, their drift and hours saved.
+    const fromApiService = entities.filter(
+      e =>
+        e.metadata.annotations?.['backstage.io/source-template'] ===
+        'template:default/api-service',
+    ).length;
+    expect(org.templates['template:default/api-service']).toEqual({
+      entities: fromApiService,
+      drift: expect.objectContaining({ current: expect.any(Number) }),
+      hoursSaved: 40 * (fromApiService - 1) + 12,
+    });
+    expect(
+      Object.values<any>(org.templates).reduce(
+        (sum, t) => sum + t.hoursSaved,
+        0,
+      ),
+    ).toBe(org.hoursSaved);
     const check = adoption.checks.scaffolded;
     expect(check.passRate).toBeCloseTo(
       (check.pass + check.exempt) /
         (check.pass + check.fail + check.unknown + check.exempt),
     );
+  });
+
+  it('scopes every aggregate to the kind, type and lifecycle asked for', async () => {
+    const get = (query: string) =>
+      request(server)
+        .get(`/api/paved-road/aggregates${query}`)
+        .set('Authorization', user);
+    const all = (await get('')).body;
+    const services = await get('?kind=COMPONENT&type=service');
+    expect(services.status).toBe(200);
+    const isService = (e: Entity) =>
+      e.kind === 'Component' && (e.spec as any).type === 'service';
+    expect(services.body.org.entities).toBe(entities.filter(isService).length);
+    expect(services.body.org.entities).toBeLessThan(all.org.entities);
+    expect(services.body.org.goldenPath.eligible).toBe(
+      services.body.org.scorecards['golden-path-adoption'].entities,
+    );
+    expect(services.body.org.goldenPath.eligible).toBeLessThan(
+      all.org.goldenPath.eligible,
+    );
+    // Teams, systems and domains follow the filter too.
+    const orders = (body: any) =>
+      body.groups.find((g: any) => g.ref === 'group:default/orders');
+    expect(orders(services.body).entities).toBe(
+      entities.filter(
+        e => isService(e) && (e.spec as any).owner === 'group:default/orders',
+      ).length,
+    );
+    expect(services.body.org.hoursSaved).toBeLessThan(all.org.hoursSaved);
+    expect(
+      services.body.org.templates['template:default/platform-tool'],
+    ).toBeUndefined();
+    expect(all.org.templates['template:default/platform-tool'].entities).toBe(
+      entities.filter(
+        e =>
+          e.metadata.annotations?.['backstage.io/source-template'] ===
+          'template:default/platform-tool',
+      ).length,
+    );
+    expect(services.body.evaluatedAt).toBe(all.evaluatedAt);
+
+    const production = await get('?lifecycle=production');
+    expect(production.body.org.entities).toBe(
+      entities.filter(
+        e =>
+          e.kind === 'Component' && (e.spec as any).lifecycle === 'production',
+      ).length,
+    );
+    const none = await get('?lifecycle=nope');
+    expect(none.body.org).toMatchObject({
+      entities: 0,
+      hoursSaved: 0,
+      goldenPath: { eligible: 0, adopted: 0, rate: 0 },
+    });
+    expect(none.body.groups).toEqual([]);
+
+    for (const [query, message] of [
+      ['?kind=', /^Invalid query parameters: kind: /],
+      [
+        '?lifecycle=production&owner=orders',
+        /^Invalid query parameters: .*owner/,
+      ],
+      [`?type=${'x'.repeat(300)}`, /^Invalid query parameters: type: /],
+    ] as const) {
+      const res = await get(query);
+      expect([query, res.status, res.body.error?.message]).toEqual([
+        query,
+        400,
+        expect.stringMatching(message),
+      ]);
+    }
   });
 
   it('re-evaluates only the entity whose etag changed', async () => {
@@ -367,6 +479,51 @@ describe('scorecards on the example organisation', () => {
     expect(res.body.levelChanges).toBeGreaterThan(0);
   });
 
+  it('serves the definitions and the stored aggregates with ETags', async () => {
+    const definitions = await request(server)
+      .get('/api/paved-road/scorecards')
+      .set('Authorization', user);
+    expect(definitions.status).toBe(200);
+    expect(definitions.body.scorecards.map((d: any) => d.id)).toEqual(
+      expect.arrayContaining(['golden-path-adoption', 'production-readiness']),
+    );
+    const revalidated = await request(server)
+      .get('/api/paved-road/scorecards')
+      .set('Authorization', user)
+      .set('If-None-Match', definitions.headers.etag);
+    expect(revalidated.status).toBe(304);
+
+    const aggregates = await request(server)
+      .get('/api/paved-road/aggregates')
+      .set('Authorization', user)
+      .set('Accept-Encoding', 'gzip');
+    expect(aggregates.status).toBe(200);
+    expect(aggregates.headers['content-encoding']).toBe('gzip');
+    expect(aggregates.body.org.entities).toBeGreaterThan(0);
+    const unchanged = await request(server)
+      .get('/api/paved-road/aggregates')
+      .set('Authorization', user)
+      .set('If-None-Match', aggregates.headers.etag);
+    expect(unchanged.status).toBe(304);
+
+    // A pass that changes results stores new aggregates: a new ETag.
+    await request(server)
+      .post('/api/paved-road/evaluate')
+      .set('Authorization', user)
+      .send({ full: true });
+    const after = await request(server)
+      .get('/api/paved-road/aggregates')
+      .set('Authorization', user)
+      .set('If-None-Match', aggregates.headers.etag);
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(aggregates.headers.etag);
+
+    await request(server)
+      .get('/api/paved-road/scorecards?x=1')
+      .set('Authorization', user)
+      .expect(400);
+  });
+
   it('exports CSV and serves history snapshots', async () => {
     const csv = await request(server)
       .get('/api/paved-road/export.csv?scorecard=golden-path-adoption')
@@ -398,6 +555,31 @@ describe('scorecards on the example organisation', () => {
     expect(org.body.scope).toBe('org');
     expect(org.body.items.length).toBeGreaterThan(0);
     expect(org.body.items[0].levels).toBeDefined();
+    // The scope's totals, for the adoption, latest-version and hours-saved trends.
+    expect(org.body.totals).toEqual([
+      {
+        day: new Date().toISOString().slice(0, 10),
+        entities: expect.any(Number),
+        goldenPath: {
+          eligible: expect.any(Number),
+          adopted: expect.any(Number),
+          rate: expect.any(Number),
+        },
+        drift: expect.objectContaining({ current: expect.any(Number) }),
+        hoursSaved: expect.any(Number),
+      },
+    ]);
+    expect(org.body.totals[0].hoursSaved).toBeGreaterThan(0);
+    const group = await request(server)
+      .get(
+        '/api/paved-road/history?ref=group:default/commerce&scorecard=production-readiness',
+      )
+      .set('Authorization', user);
+    expect(group.body.items.map((i: any) => i.scorecardId)).toEqual([
+      'production-readiness',
+    ]);
+    expect(group.body.totals).toHaveLength(1);
+    expect(history.body.totals).toBeUndefined();
   });
 
   it('names malformed query parameters and bodies', async () => {

@@ -68,7 +68,7 @@ export const pavedRoadPlugin = createBackendPlugin({
           operators,
         });
 
-        const index = new CatalogIndex({ catalog, auth });
+        const index = new CatalogIndex({ catalog, auth, logger });
         const factSources = [
           ...createBuiltInFactSources({
             catalog,

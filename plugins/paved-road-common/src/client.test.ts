@@ -31,9 +31,23 @@ describe('PavedRoadClient', () => {
           res.end(JSON.stringify({ items: [] }));
         } else if (
           req.method === 'GET' &&
-          /^\/api\/paved-road\/(entities|results|aggregates|history)/.test(
-            req.url ?? '',
-          )
+          req.url?.startsWith('/api/paved-road/entities/')
+        ) {
+          res.end(
+            JSON.stringify({
+              entity: null,
+              results: [{ scorecardId: 'docs' }],
+            }),
+          );
+        } else if (req.url === '/api/paved-road/scorecards') {
+          res.end(
+            JSON.stringify({
+              scorecards: [{ id: 'docs' }, { id: 'golden-path-adoption' }],
+            }),
+          );
+        } else if (
+          req.method === 'GET' &&
+          /^\/api\/paved-road\/(results|aggregates|history)/.test(req.url ?? '')
         ) {
           res.end(JSON.stringify({ ok: true }));
         } else if (req.url === '/api/paved-road/evaluate') {
@@ -91,14 +105,22 @@ describe('PavedRoadClient', () => {
   });
 
   it('calls the scorecard endpoints', async () => {
+    // The entity's results, with the definitions of the scorecards they refer to.
     await expect(
       client().getEntityScorecards('component:default/orders-api'),
-    ).resolves.toEqual({ ok: true });
-    expect(seen.at(-1)?.url).toBe(
-      '/api/paved-road/entities/component/default/orders-api/scorecards',
+    ).resolves.toEqual({
+      entity: null,
+      results: [{ scorecardId: 'docs' }],
+      scorecards: [{ id: 'docs' }],
+    });
+    expect(seen.slice(-2).map(r => r.url)).toEqual(
+      expect.arrayContaining([
+        '/api/paved-road/entities/component/default/orders-api/scorecards',
+        '/api/paved-road/scorecards',
+      ]),
     );
     await client().getEntityScorecards({ kind: 'Component', name: 'x' });
-    expect(seen.at(-1)?.url).toBe(
+    expect(seen.slice(-2).map(r => r.url)).toContain(
       '/api/paved-road/entities/component/default/x/scorecards',
     );
     await client().listResults({
@@ -112,6 +134,13 @@ describe('PavedRoadClient', () => {
     );
     await client().getAggregates();
     expect(seen.at(-1)?.url).toBe('/api/paved-road/aggregates');
+    await client().getAggregates({
+      kind: 'component',
+      lifecycle: 'production',
+    });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/aggregates?kind=component&lifecycle=production',
+    );
     await client().getHistory({ ref: 'org', from: '2026-01-01' });
     expect(seen.at(-1)?.url).toBe(
       '/api/paved-road/history?ref=org&from=2026-01-01',

@@ -1,13 +1,16 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  AggregatesQuery,
   AggregatesResponse,
+  EntityResultsResponse,
   EntityScorecardsResponse,
   EvaluationSummary,
   HistoryQuery,
   HistoryResponse,
   ResultsPage,
   ResultsQuery,
+  ScorecardsResponse,
 } from './results';
 import { ScaffoldEvent, ScaffoldEventInput, TemplateAdoption } from './types';
 
@@ -49,8 +52,14 @@ export interface PavedRoadApi {
   getEntityScorecards(
     entity: string | { kind: string; namespace?: string; name: string },
   ): Promise<EntityScorecardsResponse>;
+  /** Every loaded scorecard definition (`GET /scorecards`). */
+  listScorecards(): Promise<ScorecardsResponse>;
   listResults(query?: ResultsQuery): Promise<ResultsPage>;
-  getAggregates(): Promise<AggregatesResponse>;
+  /**
+   * Aggregates of every scope; with `filter`, over the entities of that kind, type and
+   * lifecycle only (computed on request).
+   */
+  getAggregates(filter?: AggregatesQuery): Promise<AggregatesResponse>;
   getHistory(query: HistoryQuery): Promise<HistoryResponse>;
   /**
    * Runs an evaluation pass now (`POST /evaluate`); needs the
@@ -118,15 +127,25 @@ export class PavedRoadClient implements PavedRoadApi {
     const path = [kind, namespace ?? 'default', name]
       .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
       .join('/');
-    return this.request(`/entities/${path}/scorecards`);
+    // Results and definitions at once; the definitions answer is revalidated by ETag.
+    const [stored, { scorecards }] = await Promise.all([
+      this.request<EntityResultsResponse>(`/entities/${path}/scorecards`),
+      this.listScorecards(),
+    ]);
+    const ids = new Set(stored.results.map(r => r.scorecardId));
+    return { ...stored, scorecards: scorecards.filter(d => ids.has(d.id)) };
+  }
+
+  async listScorecards(): Promise<ScorecardsResponse> {
+    return this.request('/scorecards');
   }
 
   async listResults(query?: ResultsQuery): Promise<ResultsPage> {
     return this.request(`/results${queryString(query)}`);
   }
 
-  async getAggregates(): Promise<AggregatesResponse> {
-    return this.request('/aggregates');
+  async getAggregates(filter?: AggregatesQuery): Promise<AggregatesResponse> {
+    return this.request(`/aggregates${queryString(filter)}`);
   }
 
   async getHistory(query: HistoryQuery): Promise<HistoryResponse> {

@@ -44,15 +44,34 @@ export interface StoredScorecardResult {
 }
 
 /**
- * `GET /entities/:kind/:namespace/:name/scorecards`: an entity's results with the
- * definitions needed to show them.
+ * An entity's results with the definitions needed to show them, as
+ * `PavedRoadClient.getEntityScorecards` returns them.
  *
  * @public
  */
-export interface EntityScorecardsResponse {
+export interface EntityScorecardsResponse extends EntityResultsResponse {
+  scorecards: ScorecardDefinition[];
+}
+
+/**
+ * `GET /entities/:kind/:namespace/:name/scorecards`: an entity's stored results. The
+ * definitions they refer to come from `GET /scorecards`.
+ *
+ * @public
+ */
+export interface EntityResultsResponse {
   /** Null when the entity has not been evaluated yet. */
   entity: EvaluatedEntity | null;
   results: StoredScorecardResult[];
+}
+
+/**
+ * `GET /scorecards`: every loaded scorecard definition (with an ETag; they change only
+ * when configuration does).
+ *
+ * @public
+ */
+export interface ScorecardsResponse {
   scorecards: ScorecardDefinition[];
 }
 
@@ -121,6 +140,18 @@ export interface ScorecardAggregate {
 }
 
 /**
+ * The golden-path entities of one scope that came from one template.
+ *
+ * @public
+ */
+export interface TemplateAggregate {
+  entities: number;
+  /** Entities per drift status of the template version they use. */
+  drift: Record<string, number>;
+  hoursSaved: number;
+}
+
+/**
  * Aggregates of one scope: the whole organisation, a group with its whole subtree, a
  * system or a domain.
  *
@@ -141,8 +172,32 @@ export interface ScopeAggregate {
   };
   /** Golden-path entities per drift status of their template version. */
   drift: Record<string, number>;
-  /** Scaffold events' declared hours saved, summed over the scope's entities. */
+  /**
+   * Per source template (entity ref): the scope's golden-path entities scaffolded from
+   * it, their drift and their hours saved. Absent in aggregates stored by versions
+   * before it existed.
+   */
+  templates?: Record<string, TemplateAggregate>;
+  /**
+   * Hours saved, summed over the scope's entities, each entity counted once: the hours
+   * its recorded scaffold event declared, otherwise (golden-path provenance without a
+   * recorded event) its source template's `backstage.io/time-saved`.
+   */
   hoursSaved: number;
+}
+
+/**
+ * Query of `GET /aggregates`: without parameters, the stored aggregates of the last
+ * pass; with any, aggregates computed on request over the entities of that kind, type
+ * and lifecycle only (every scope, every figure).
+ *
+ * @public
+ */
+export interface AggregatesQuery {
+  /** Entity kind, case-insensitive. */
+  kind?: string;
+  type?: string;
+  lifecycle?: string;
 }
 
 /** `GET /aggregates`. @public */
@@ -176,11 +231,33 @@ export interface HistoryPoint {
   levels?: Record<string, number>;
 }
 
+/**
+ * One day's totals of an aggregate scope, as {@link ScopeAggregate} had them that day.
+ *
+ * @public
+ */
+export interface HistoryTotalsPoint {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  entities: number;
+  goldenPath: { eligible: number; adopted: number; rate: number };
+  /** Golden-path entities per drift status; share on the latest = current / sum. */
+  drift: Record<string, number>;
+  hoursSaved: number;
+}
+
 /** `GET /history`. @public */
 export interface HistoryResponse {
   ref: string;
   scope: 'entity' | 'org' | 'group' | 'system' | 'domain';
+  /** Per day and scorecard: an entity's level, or a scope's level distribution. */
   items: HistoryPoint[];
+  /**
+   * Aggregate scopes only: per day, the scope's golden-path adoption, drift and hours
+   * saved (not narrowed by `scorecard`). Days recorded before these were kept are
+   * missing.
+   */
+  totals?: HistoryTotalsPoint[];
 }
 
 /** What one evaluation pass did. @public */

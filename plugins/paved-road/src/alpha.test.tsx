@@ -31,7 +31,8 @@ import {
   baseUrl,
   ordersApi,
   ordersHistory,
-  ordersScorecards,
+  ordersResults,
+  scorecardDefinitions,
   resultsPage,
 } from './__testUtils__/fixtures';
 import { pavedRoadApiRef } from './api';
@@ -47,6 +48,14 @@ const group: Entity = {
 describe('the new-frontend-system plugin', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The client reads the definitions from GET /scorecards.
+  beforeEach(() =>
+    server.use(
+      http.get(`${baseUrl}/scorecards`, () =>
+        HttpResponse.json(scorecardDefinitions),
+      ),
+    ),
+  );
 
   const renderEntityExtension = (element: JSX.Element) =>
     renderInTestApp(
@@ -75,7 +84,7 @@ describe('the new-frontend-system plugin', () => {
     server.use(
       http.get(
         `${baseUrl}/entities/component/default/orders-api/scorecards`,
-        () => HttpResponse.json(ordersScorecards),
+        () => HttpResponse.json(ordersResults),
       ),
       http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
     );

@@ -6,7 +6,8 @@ import {
   baseUrl,
   ordersApi,
   ordersHistory,
-  ordersScorecards,
+  ordersResults,
+  scorecardDefinitions,
 } from './__testUtils__/fixtures';
 import { renderWithApis } from './__testUtils__/renderWithApis';
 import {
@@ -18,12 +19,20 @@ import {
 describe('the legacy plugin', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The client reads the definitions from GET /scorecards.
+  beforeEach(() =>
+    server.use(
+      http.get(`${baseUrl}/scorecards`, () =>
+        HttpResponse.json(scorecardDefinitions),
+      ),
+    ),
+  );
 
   beforeEach(() =>
     server.use(
       http.get(
         `${baseUrl}/entities/component/default/orders-api/scorecards`,
-        () => HttpResponse.json(ordersScorecards),
+        () => HttpResponse.json(ordersResults),
       ),
       http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
     ),

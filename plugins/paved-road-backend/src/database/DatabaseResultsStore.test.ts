@@ -5,7 +5,12 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ScorecardResult } from '@paved-road/backstage-plugin-common';
-import { DatabaseResultsStore, EntityEvaluation } from './DatabaseResultsStore';
+import {
+  DatabaseResultsStore,
+  EntityEvaluation,
+  SNAPSHOT_TOTALS,
+} from './DatabaseResultsStore';
+import { DatabaseScaffoldEventStore } from './DatabaseScaffoldEventStore';
 
 jest.setTimeout(60_000);
 
@@ -73,7 +78,7 @@ describe('DatabaseResultsStore', () => {
     const store = await DatabaseResultsStore.create({
       database: mockServices.database({ knex }),
     });
-    return { knex, store };
+    return { knex, store, database: mockServices.database({ knex }) };
   }
 
   it.each(databases.eachSupportedId())(
@@ -154,6 +159,38 @@ describe('DatabaseResultsStore', () => {
         ['component:default/payments-api'],
       ]);
 
+      // Filtered in SQL by kind (case-insensitive), type and lifecycle.
+      const filtered = async (filter: object) => {
+        const refs: string[] = [];
+        for await (const rows of store.aggregateRows(2, filter)) {
+          refs.push(...rows.map(r => r.entityRef));
+        }
+        return refs;
+      };
+      expect(
+        await filtered({
+          kind: 'component',
+          type: 'service',
+          lifecycle: 'production',
+        }),
+      ).toEqual([
+        'component:default/orders-api',
+        'component:default/payments-api',
+      ]);
+      expect(await filtered({ lifecycle: 'experimental' })).toEqual([
+        'component:default/cart-api',
+      ]);
+      expect(await filtered({ kind: 'api' })).toEqual([]);
+      const [row] = (await store.aggregateRows(1).next()).value!;
+      expect(row).toMatchObject({
+        entityRef: 'component:default/cart-api',
+        kind: 'Component',
+        type: 'service',
+        lifecycle: 'experimental',
+        goldenPath: true,
+        templateRef: 'template:default/api-service',
+      });
+
       await store.markSeen(
         ['component:default/orders-api', 'component:default/cart-api'],
         'pass-2',
@@ -226,6 +263,56 @@ describe('DatabaseResultsStore', () => {
         },
       ]);
 
+      // A scope's totals come with any scorecard's history.
+      const totals = {
+        entities: 3,
+        goldenPath: { eligible: 2, adopted: 1, rate: 0.5 },
+        drift: { current: 1 },
+        hoursSaved: 40,
+      };
+      await store.writeSnapshots('2026-06-02', [
+        {
+          scope: 'org',
+          ref: 'org',
+          scorecardId: 'golden-path-adoption',
+          data: { levels: { gold: 1, none: 1 }, entities: 2 },
+        },
+        {
+          scope: 'org',
+          ref: 'org',
+          scorecardId: 'production-readiness',
+          data: { levels: { none: 3 }, entities: 3 },
+        },
+        {
+          scope: 'org',
+          ref: 'org',
+          scorecardId: SNAPSHOT_TOTALS,
+          data: totals,
+        },
+      ]);
+      // (order within a day follows the database's collation)
+      const orgHistory = await store.history({
+        ref: 'org',
+        scorecard: 'production-readiness',
+      });
+      expect(orgHistory).toHaveLength(2);
+      expect(orgHistory).toEqual(
+        expect.arrayContaining([
+          {
+            day: '2026-06-02',
+            scope: 'org',
+            scorecardId: SNAPSHOT_TOTALS,
+            data: totals,
+          },
+          {
+            day: '2026-06-02',
+            scope: 'org',
+            scorecardId: 'production-readiness',
+            data: { levels: { none: 3 }, entities: 3 },
+          },
+        ]),
+      );
+
       const previews = [];
       for await (const row of store.factsWithLevels()) previews.push(row);
       expect(previews).toEqual([
@@ -236,6 +323,32 @@ describe('DatabaseResultsStore', () => {
           levels: { 'golden-path-adoption': 'gold' },
         },
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts each entity once for hours saved, from its latest scaffold event, on %p',
+    async databaseId => {
+      const { store, database } = await createStore(databaseId);
+      const events = await DatabaseScaffoldEventStore.create({ database });
+      const event = (entity: string, hoursSaved: number, createdAt: string) =>
+        events.add({
+          templateRef: 'template:default/api-service',
+          entityRef: `component:default/${entity}`,
+          hoursSaved,
+          createdAt,
+        });
+      await event('orders-api', 40, '2026-01-01T00:00:00.000Z');
+      // Scaffolded again later (a repeated run): counted once, with the latest hours.
+      await event('orders-api', 32, '2026-02-01T00:00:00.000Z');
+      await event('cart-api', 16, '2026-01-01T00:00:00.000Z');
+      expect(await store.scaffoldEventCount()).toBe(3);
+      expect(await store.hoursSavedByEntity()).toEqual(
+        new Map([
+          ['component:default/orders-api', 32],
+          ['component:default/cart-api', 16],
+        ]),
+      );
     },
   );
 

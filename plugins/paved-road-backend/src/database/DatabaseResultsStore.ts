@@ -23,6 +23,14 @@ const STATE = 'paved_road_state';
 const SNAPSHOTS = 'paved_road_snapshots';
 const SCAFFOLDS = 'paved_road_scaffold_events';
 
+/**
+ * The snapshot rows of an aggregate scope's totals (golden-path adoption, drift, hours
+ * saved) use this in place of a scorecard id; scorecard ids cannot take this form.
+ *
+ * @internal
+ */
+export const SNAPSHOT_TOTALS = '_totals';
+
 /** Rows per statement: well below SQLite's bound-parameter limit. */
 const CHUNK = 40;
 
@@ -46,6 +54,23 @@ type EntityRow = {
   stale: boolean | number;
   stale_reason: string | null;
 };
+
+/** The columns {@link DatabaseResultsStore.toEntity} reads (not the facts). */
+const ENTITY_COLUMNS: Array<keyof EntityRow> = [
+  'entity_ref',
+  'kind',
+  'type',
+  'lifecycle',
+  'owner',
+  'system',
+  'domain',
+  'golden_path',
+  'template_ref',
+  'drift',
+  'evaluated_at',
+  'stale',
+  'stale_reason',
+];
 
 type ResultRow = {
   entity_ref: string;
@@ -92,13 +117,29 @@ export interface ResultsFilter {
   visibleRefs?: ReadonlySet<string>;
 }
 
+/**
+ * Catalog attributes that narrow the aggregate scan (`GET /aggregates?kind=&type=&lifecycle=`).
+ * `kind` is matched case-insensitively and must be given in lower case.
+ *
+ * @internal
+ */
+export interface AggregatesFilter {
+  kind?: string;
+  type?: string;
+  lifecycle?: string;
+}
+
 /** A row of the aggregate scan. @internal */
 export interface AggregateSourceRow {
   entityRef: string;
+  kind: string;
+  type: string | null;
+  lifecycle: string | null;
   owner: string | null;
   system: string | null;
   domain: string | null;
   goldenPath: boolean;
+  templateRef: string | null;
   drift: string | null;
   scorecardId: string;
   level: string | null;
@@ -271,13 +312,16 @@ export class DatabaseResultsStore {
   ): Promise<
     { entity: EvaluatedEntity; results: StoredScorecardResult[] } | undefined
   > {
-    const row = await this.db<EntityRow>(ENTITIES)
-      .where({ entity_ref: entityRef })
-      .first();
+    // Both reads at once, and without the entity's facts: this serves every entity page.
+    const [row, results] = await Promise.all([
+      this.db<EntityRow>(ENTITIES)
+        .where({ entity_ref: entityRef })
+        .first(ENTITY_COLUMNS) as Promise<EntityRow | undefined>,
+      this.db<ResultRow>(RESULTS)
+        .where({ entity_ref: entityRef })
+        .orderBy('scorecard_id'),
+    ]);
     if (!row) return undefined;
-    const results = await this.db<ResultRow>(RESULTS)
-      .where({ entity_ref: entityRef })
-      .orderBy('scorecard_id');
     return {
       entity: this.toEntity(row),
       results: results.map(r => this.toResult(r)),
@@ -335,19 +379,27 @@ export class DatabaseResultsStore {
 
   /**
    * Every result with its entity's roll-up attributes, for aggregation, in pages (keyset
-   * paging, so memory stays bounded however large the catalog).
+   * paging, so memory stays bounded however large the catalog). `filter` keeps only the
+   * entities of that kind, type and lifecycle (in SQL).
    */
-  async *aggregateRows(pageSize = 5000): AsyncGenerator<AggregateSourceRow[]> {
+  async *aggregateRows(
+    pageSize = 5000,
+    filter: AggregatesFilter = {},
+  ): AsyncGenerator<AggregateSourceRow[]> {
     let after: { ref: string; scorecard: string } | undefined;
     for (;;) {
       const query = this.db(`${RESULTS} as r`)
         .join(`${ENTITIES} as e`, 'e.entity_ref', 'r.entity_ref')
         .select(
           'r.entity_ref',
+          'e.kind',
+          'e.type',
+          'e.lifecycle',
           'e.owner',
           'e.system',
           'e.domain',
           'e.golden_path',
+          'e.template_ref',
           'e.drift',
           'r.scorecard_id',
           'r.level',
@@ -358,6 +410,9 @@ export class DatabaseResultsStore {
           { column: 'r.scorecard_id', order: 'asc' },
         ])
         .limit(pageSize);
+      if (filter.kind) query.whereRaw('lower(e.kind) = ?', [filter.kind]);
+      if (filter.type) query.where('e.type', filter.type);
+      if (filter.lifecycle) query.where('e.lifecycle', filter.lifecycle);
       if (after) {
         const { ref, scorecard } = after;
         query.where(builder =>
@@ -374,10 +429,14 @@ export class DatabaseResultsStore {
       if (!rows.length) return;
       yield rows.map(row => ({
         entityRef: row.entity_ref,
+        kind: row.kind,
+        type: row.type,
+        lifecycle: row.lifecycle,
         owner: row.owner,
         system: row.system,
         domain: row.domain,
         goldenPath: Boolean(row.golden_path),
+        templateRef: row.template_ref,
         drift: row.drift,
         scorecardId: row.scorecard_id,
         level: row.level,
@@ -395,15 +454,29 @@ export class DatabaseResultsStore {
     return Number(count);
   }
 
-  /** Declared hours saved per entity, from the scaffold events. */
+  /**
+   * Hours saved declared by each entity's recorded scaffold event. An entity scaffolded
+   * more than once (a retried or repeated run) counts once: its latest event.
+   */
   async hoursSavedByEntity(): Promise<Map<string, number>> {
-    const rows: Array<{ entity_ref: string; hours: unknown }> = await this.db(
-      SCAFFOLDS,
-    )
-      .select('entity_ref')
-      .sum({ hours: 'hours_saved' })
-      .groupBy('entity_ref');
-    return new Map(rows.map(r => [r.entity_ref, Number(r.hours ?? 0)]));
+    const rows: Array<{ entity_ref: string; hours_saved: unknown }> =
+      await this.db(`${SCAFFOLDS} as s`)
+        .select('s.entity_ref', 's.hours_saved')
+        .whereNotExists(
+          this.db(`${SCAFFOLDS} as later`)
+            .select(this.db.raw('1'))
+            .whereRaw('later.entity_ref = s.entity_ref')
+            .andWhere(builder =>
+              builder
+                .whereRaw('later.created_at > s.created_at')
+                .orWhere(inner =>
+                  inner
+                    .whereRaw('later.created_at = s.created_at')
+                    .andWhereRaw('later.id > s.id'),
+                ),
+            ),
+        );
+    return new Map(rows.map(r => [r.entity_ref, Number(r.hours_saved ?? 0)]));
   }
 
   /** Stored facts of every entity, with its stored levels, for previews. */
@@ -516,6 +589,10 @@ export class DatabaseResultsStore {
     });
   }
 
+  /**
+   * Snapshots of one ref, oldest first. `scorecard` narrows the per-scorecard rows; an
+   * aggregate scope's totals rows ({@link SNAPSHOT_TOTALS}) are always included.
+   */
   async history(query: {
     ref: string;
     scorecard?: string;
@@ -530,7 +607,9 @@ export class DatabaseResultsStore {
         { column: 'day', order: 'asc' },
         { column: 'scorecard_id', order: 'asc' },
       ]);
-    if (query.scorecard) builder.where('scorecard_id', query.scorecard);
+    if (query.scorecard) {
+      builder.whereIn('scorecard_id', [query.scorecard, SNAPSHOT_TOTALS]);
+    }
     if (query.from) builder.where('day', '>=', query.from);
     if (query.to) builder.where('day', '<=', query.to);
     return (await builder).map(row => ({

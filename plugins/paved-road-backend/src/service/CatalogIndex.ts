@@ -1,11 +1,14 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { PAVED_ROAD_ANNOTATIONS } from '@paved-road/backstage-plugin-common';
+import {
+  durationToHours,
+  PAVED_ROAD_ANNOTATIONS,
+} from '@paved-road/backstage-plugin-common';
 
 const MAX_AGE_MS = 60_000;
 
@@ -22,11 +25,19 @@ export class CatalogIndex {
   private children = new Map<string, string[]>();
   private systemDomains = new Map<string, string>();
   private templateVersions = new Map<string, string | null>();
+  private templateHours = new Map<string, number | null>();
   private loadedAt = 0;
   private loading?: Promise<void>;
+  /** Invalid time-saved annotations already logged, so each is logged once. */
+  private readonly warned = new Set<string>();
 
   constructor(
-    private readonly options: { catalog: CatalogService; auth: AuthService },
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      /** Where invalid `backstage.io/time-saved` annotations are reported. */
+      logger?: LoggerService;
+    },
   ) {}
 
   /** Loads the index again; called at the start of every evaluation pass. */
@@ -36,6 +47,7 @@ export class CatalogIndex {
     const children = new Map<string, string[]>();
     const systemDomains = new Map<string, string>();
     const templateVersions = new Map<string, string | null>();
+    const templateHours = new Map<string, number | null>();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     for await (const page of this.options.catalog.streamEntities(
       {
@@ -66,11 +78,14 @@ export class CatalogIndex {
           systemDomains.set(ref, this.toRef(spec.domain, 'domain', namespace));
         }
         if (kind === 'template') {
+          const annotations = entity.metadata.annotations ?? {};
           templateVersions.set(
             ref,
-            entity.metadata.annotations?.[
-              PAVED_ROAD_ANNOTATIONS.templateVersion
-            ] ?? null,
+            annotations[PAVED_ROAD_ANNOTATIONS.templateVersion] ?? null,
+          );
+          templateHours.set(
+            ref,
+            this.hoursOf(ref, annotations[PAVED_ROAD_ANNOTATIONS.timeSaved]),
           );
         }
       }
@@ -81,6 +96,7 @@ export class CatalogIndex {
       children,
       systemDomains,
       templateVersions,
+      templateHours,
       loadedAt: Date.now(),
     });
   }
@@ -112,11 +128,19 @@ export class CatalogIndex {
     return this.owners.has(ref);
   }
 
-  /** Whether the template exists, and its latest version. */
-  template(ref: string): { found: boolean; latestVersion: string | null } {
+  /**
+   * Whether the template exists, its latest version, and the hours one run saves (its
+   * `backstage.io/time-saved` annotation; null when absent or not an ISO 8601 duration).
+   */
+  template(ref: string): {
+    found: boolean;
+    latestVersion: string | null;
+    timeSavedHours: number | null;
+  } {
     return {
       found: this.templateVersions.has(ref),
       latestVersion: this.templateVersions.get(ref) ?? null,
+      timeSavedHours: this.templateHours.get(ref) ?? null,
     };
   }
 
@@ -164,6 +188,23 @@ export class CatalogIndex {
       );
     }
     return this.domainOfSystem(systemRef);
+  }
+
+  private hoursOf(templateRef: string, value: string | undefined) {
+    if (value === undefined) return null;
+    const where = `${templateRef}: annotation '${PAVED_ROAD_ANNOTATIONS.timeSaved}'`;
+    try {
+      return durationToHours(value, where);
+    } catch (error) {
+      const message = `${
+        error instanceof Error ? error.message : String(error)
+      }; entities scaffolded from it count no hours saved unless a scaffold event was recorded`;
+      if (!this.warned.has(message)) {
+        this.warned.add(message);
+        this.options.logger?.warn(message);
+      }
+      return null;
+    }
   }
 
   private toRef(value: string, defaultKind: string, defaultNamespace: string) {

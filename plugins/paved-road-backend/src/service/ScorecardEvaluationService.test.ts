@@ -4,10 +4,14 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
-import { DatabaseResultsStore } from '../database/DatabaseResultsStore';
+import {
+  DatabaseResultsStore,
+  SNAPSHOT_TOTALS,
+} from '../database/DatabaseResultsStore';
+import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
 import { readScorecardDefinitions } from '../scorecards/definitions';
 import { CatalogIndex } from './CatalogIndex';
-import { entityFactSource } from './factSources';
+import { createProvenanceFactSource, entityFactSource } from './factSources';
 import {
   loadScorecards,
   ScorecardEvaluationService,
@@ -129,4 +133,132 @@ describe('ScorecardEvaluationService', () => {
       evaluated: 2,
     });
   });
+});
+
+describe('hours saved and daily totals', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  const template = (name: string, timeSaved?: string): Entity => ({
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/template-version': '2.3.0',
+        ...(timeSaved ? { 'backstage.io/time-saved': timeSaved } : {}),
+      },
+    },
+    spec: { type: 'service', steps: [] },
+  });
+  const scaffolded = (name: string, from: string, version = '2.3.0') => {
+    const entity = component(name);
+    entity.metadata.annotations = {
+      'backstage.io/source-template': `template:default/${from}`,
+      'backstage.io/template-version': version,
+    };
+    return entity;
+  };
+
+  it.each(databases.eachSupportedId())(
+    "counts each entity once: its scaffold event, else its template's time-saved, on %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseResultsStore.create({ database });
+      const events = await DatabaseScaffoldEventStore.create({ database });
+      const apiService = template('api-service', 'PT40H');
+      const entities = [
+        apiService,
+        template('broken', 'forty hours'),
+        template('no-estimate'),
+        // provenance, no recorded event: the template's 40 hours
+        scaffolded('from-template', 'api-service'),
+        // provenance and a recorded event: the event's 12 hours, not 12 + 40
+        scaffolded('recorded', 'api-service', '2.2.0'),
+        // a recorded event without provenance annotations: 5 hours
+        component('recorded-elsewhere'),
+        // provenance whose template has an invalid or no time-saved: 0
+        scaffolded('broken-estimate', 'broken'),
+        scaffolded('no-estimate', 'no-estimate'),
+        // hand-rolled: 0
+        component('hand-rolled'),
+      ];
+      for (const [name, hoursSaved] of [
+        ['recorded', 12],
+        ['recorded-elsewhere', 5],
+      ] as const) {
+        await events.add({
+          templateRef: 'template:default/api-service',
+          entityRef: `component:default/${name}`,
+          hoursSaved,
+        });
+      }
+      const catalog = catalogServiceMock({ entities });
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const index = new CatalogIndex({ catalog, auth, logger });
+      const service = new ScorecardEvaluationService({
+        catalog,
+        auth,
+        logger,
+        store,
+        index,
+        factSources: [
+          entityFactSource,
+          createProvenanceFactSource({
+            catalog,
+            auth,
+            template: ref => index.lookupTemplate(ref),
+          }),
+        ],
+        scorecards: loadScorecards(
+          await readScorecardDefinitions(new ConfigReader({})),
+          ['entity', 'provenance'],
+        ),
+        historyRetentionDays: 90,
+      });
+
+      expect(await service.evaluate()).toMatchObject({ evaluated: 9 });
+      const org = (await service.storedAggregates())!.org;
+      expect(org.hoursSaved).toBe(40 + 12 + 5);
+      expect(org.goldenPath).toEqual({ eligible: 6, adopted: 4, rate: 4 / 6 });
+      expect(org.drift).toEqual({ current: 3, minor: 1 });
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          "template:default/broken: annotation 'backstage.io/time-saved' must be an ISO 8601 duration",
+        ),
+      );
+
+      // Today's snapshot keeps the totals beside each scorecard's distribution.
+      const today = new Date().toISOString().slice(0, 10);
+      const history = await store.history({
+        ref: 'org',
+        scorecard: 'golden-path-adoption',
+      });
+      expect(history.map(h => h.scorecardId).sort()).toEqual([
+        SNAPSHOT_TOTALS,
+        'golden-path-adoption',
+      ]);
+      expect(history.find(h => h.scorecardId === SNAPSHOT_TOTALS)).toEqual({
+        day: today,
+        scope: 'org',
+        scorecardId: SNAPSHOT_TOTALS,
+        data: {
+          entities: 6,
+          goldenPath: org.goldenPath,
+          drift: org.drift,
+          hoursSaved: 57,
+        },
+      });
+
+      // A template's new estimate reaches the stored aggregates at the next pass:
+      // the changed Template is re-evaluated, so the pass re-aggregates.
+      apiService.metadata.annotations!['backstage.io/time-saved'] = 'P1DT6H';
+      expect(await service.evaluate()).toMatchObject({ evaluated: 1 });
+      expect((await service.storedAggregates())!.org.hoursSaved).toBe(
+        30 + 12 + 5,
+      );
+    },
+  );
 });

@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   DatabaseResultsStore,
   EntityEvaluation,
+  SNAPSHOT_TOTALS,
 } from '../database/DatabaseResultsStore';
 import { compileScorecards, CompiledScorecard } from '../scorecards/evaluator';
 import { ScorecardRuleOperator } from '../scorecards/operators';
@@ -24,6 +25,7 @@ const CONCURRENCY = 8;
 const HASH_KEY = 'definitions_hash';
 const LAST_PASS_KEY = 'last_pass_at';
 const AGGREGATES_KEY = 'aggregates';
+const AGGREGATES_VERSION_KEY = 'aggregates_version';
 const SCAFFOLDS_KEY = 'aggregated_scaffold_events';
 /** Set when one entity was re-evaluated outside a pass; the next pass re-aggregates. */
 const AGGREGATES_DIRTY_KEY = 'aggregates_dirty';
@@ -327,6 +329,8 @@ export class ScorecardEvaluationService {
   /**
    * Recomputes the unfiltered aggregates after a pass that changed results (or when
    * scaffold events were added) and stores them, so every replica serves them as read.
+   * A template whose time-saved changes is itself re-evaluated (its etag changed), so
+   * the aggregates follow.
    */
   private async refreshAggregates(
     summary: EvaluationSummary,
@@ -351,6 +355,7 @@ export class ScorecardEvaluationService {
       evaluatedAt: new Date().toISOString(),
     });
     await store.setState(AGGREGATES_KEY, JSON.stringify(aggregates));
+    await store.setState(AGGREGATES_VERSION_KEY, randomUUID());
     await store.setState(SCAFFOLDS_KEY, scaffolds);
     await store.setState(AGGREGATES_DIRTY_KEY, 'false');
     return aggregates;
@@ -358,11 +363,26 @@ export class ScorecardEvaluationService {
 
   /** The aggregates of the last pass over every entity; undefined before the first. */
   async storedAggregates(): Promise<AggregatesResponse | undefined> {
-    const value = await this.options.store.getState(AGGREGATES_KEY);
+    const value = await this.storedAggregatesJson();
     return value ? (JSON.parse(value) as AggregatesResponse) : undefined;
   }
 
-  /** Writes today's snapshot once a day and prunes snapshots beyond the retention. */
+  /** {@link storedAggregates} as stored: JSON. */
+  async storedAggregatesJson(): Promise<string | undefined> {
+    return this.options.store.getState(AGGREGATES_KEY);
+  }
+
+  /** Changes whenever the stored aggregates do; cheap to read on every request. */
+  async storedAggregatesVersion(): Promise<string | undefined> {
+    return this.options.store.getState(AGGREGATES_VERSION_KEY);
+  }
+
+  /**
+   * Writes today's snapshot once a day and prunes snapshots beyond the retention: every
+   * entity's level per scorecard; per aggregate scope, the level distribution per
+   * scorecard and the scope's totals (golden-path eligible, adopted and rate, drift
+   * counts, hours saved) under {@link SNAPSHOT_TOTALS}.
+   */
   private async snapshot(aggregates: AggregatesResponse) {
     const { store, historyRetentionDays } = this.options;
     const day = new Date().toISOString().slice(0, 10);
@@ -396,6 +416,17 @@ export class ScorecardEvaluationService {
           data: { levels: card.levels, entities: card.entities },
         });
       }
+      rows.push({
+        scope: agg.scope,
+        ref: agg.ref,
+        scorecardId: SNAPSHOT_TOTALS,
+        data: {
+          entities: agg.entities,
+          goldenPath: agg.goldenPath,
+          drift: agg.drift,
+          hoursSaved: agg.hoursSaved,
+        },
+      });
     }
     await store.writeSnapshots(day, rows);
   }

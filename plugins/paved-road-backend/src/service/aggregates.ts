@@ -18,6 +18,7 @@ function emptyScope(scope: ScopeAggregate['scope'], ref: string) {
       goldenPath: { eligible: 0, adopted: 0, rate: 0 },
       drift: {},
       hoursSaved: 0,
+      templates: {},
     } as ScopeAggregate,
     entities: new Set<string>(),
   };
@@ -26,16 +27,38 @@ function emptyScope(scope: ScopeAggregate['scope'], ref: string) {
 type Scope = ReturnType<typeof emptyScope>;
 
 /**
+ * The hours an entity saved: what its recorded scaffold event declared if it has one
+ * (`scaffolded`, from `paved-road:adoption:record` or `POST /scaffold-events`);
+ * otherwise, for an entity with golden-path provenance (`backstage.io/source-template`),
+ * its source template's `backstage.io/time-saved`; otherwise 0. Never both.
+ *
+ * @internal
+ */
+export function entityHoursSaved(
+  entity: Pick<AggregateSourceRow, 'entityRef' | 'goldenPath' | 'templateRef'>,
+  scaffolded: ReadonlyMap<string, number>,
+  index: Pick<CatalogIndex, 'template'>,
+): number {
+  const recorded = scaffolded.get(entity.entityRef);
+  if (recorded !== undefined) return recorded;
+  if (entity.goldenPath && entity.templateRef) {
+    return index.template(entity.templateRef).timeSavedHours ?? 0;
+  }
+  return 0;
+}
+
+/**
  * Rolls stored results up to the organisation, every group (with its whole subtree:
  * an entity owned by a team counts for its department and organisation too), every
  * system and every domain. `visible` restricts the roll-up to the entities a caller may
- * read.
+ * read. Hours saved follow {@link entityHoursSaved}, once per entity and scope.
  *
  * @internal
  */
 export async function computeAggregates(options: {
   rows: AsyncIterable<AggregateSourceRow[]>;
-  hoursSaved: Map<string, number>;
+  /** Hours declared by each entity's recorded scaffold event. */
+  hoursSaved: ReadonlyMap<string, number>;
   index: CatalogIndex;
   visible?: ReadonlySet<string>;
   evaluatedAt: string | null;
@@ -55,6 +78,7 @@ export async function computeAggregates(options: {
   const ancestors = new Map<string, string[]>();
 
   function add(row: AggregateSourceRow) {
+    const hours = entityHoursSaved(row, hoursSaved, index);
     const targets: Scope[] = [org];
     if (row.owner?.startsWith('group:')) {
       let chain = ancestors.get(row.owner);
@@ -72,7 +96,18 @@ export async function computeAggregates(options: {
       if (!target.entities.has(row.entityRef)) {
         target.entities.add(row.entityRef);
         agg.entities += 1;
-        agg.hoursSaved += hoursSaved.get(row.entityRef) ?? 0;
+        agg.hoursSaved += hours;
+        if (row.goldenPath && row.templateRef) {
+          const template = (agg.templates![row.templateRef] ??= {
+            entities: 0,
+            drift: {},
+            hoursSaved: 0,
+          });
+          const drift = row.drift ?? 'unknown';
+          template.entities += 1;
+          template.drift[drift] = (template.drift[drift] ?? 0) + 1;
+          template.hoursSaved += hours;
+        }
       }
       const card = (agg.scorecards[row.scorecardId] ??= {
         entities: 0,

@@ -9,19 +9,22 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityResultRow,
-  EntityScorecardsResponse,
+  EntityResultsResponse,
   HistoryResponse,
   pavedRoadEvaluatePermission,
   pavedRoadFactsWritePermission,
+  ScorecardsResponse,
 } from '@paved-road/backstage-plugin-common';
 import express from 'express';
 import { z } from 'zod';
 import {
   DatabaseResultsStore,
   ResultsFilter,
+  SNAPSHOT_TOTALS,
 } from '../database/DatabaseResultsStore';
 import { ScorecardRuleOperator } from '../scorecards/operators';
 import { computeAggregates } from './aggregates';
+import { CachedJsonBody } from './cachedJson';
 import { CatalogIndex } from './CatalogIndex';
 import { toCsv } from './csv';
 import { previewBody, previewDefinition, previewScorecard } from './preview';
@@ -36,14 +39,19 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const name = z.string().min(1).max(255);
 
+/** Entity attributes both the results and the aggregates can be narrowed by. */
+const entityFilterShape = {
+  kind: name.transform(k => k.toLocaleLowerCase('en-US')).optional(),
+  type: name.optional(),
+  lifecycle: name.optional(),
+};
+
 const filterShape = {
   scorecard: name.optional(),
   level: name.optional(),
   owner: ref('group', ['group', 'user']).optional(),
   system: ref('system', ['system']).optional(),
-  kind: name.transform(k => k.toLocaleLowerCase('en-US')).optional(),
-  type: name.optional(),
-  lifecycle: name.optional(),
+  ...entityFilterShape,
   sort: z
     .enum(['entityRef', 'level', 'evaluatedAt', 'owner'])
     .default('entityRef'),
@@ -57,6 +65,8 @@ const resultsQuery = z.strictObject({
 });
 
 const exportQuery = z.strictObject(filterShape);
+
+const aggregatesQuery = z.strictObject(entityFilterShape);
 
 const historyQuery = z.strictObject({
   ref: z.union([z.literal('org'), ref()]),
@@ -144,6 +154,10 @@ export function addScorecardRoutes(
     return stringifyEntityRef(entity);
   }
 
+  const storedAggregatesBody = new CachedJsonBody();
+
+  const definitionsBody = new CachedJsonBody();
+
   function knownScorecard(id: string | undefined) {
     const { definitions } = evaluation.getScorecards();
     if (id && !definitions.some(d => d.id === id)) {
@@ -174,22 +188,40 @@ export function addScorecardRoutes(
     async (req, res) => {
       const credentials = await userOrService(req);
       const { kind, namespace, name: entityName } = req.params;
-      const entityRef = await readableEntity(
-        stringifyEntityRef({ kind, namespace, name: entityName }),
-        credentials,
-      );
-      const stored = await results.getEntity(entityRef);
-      const ids = new Set(stored?.results.map(r => r.scorecardId));
-      const body: EntityScorecardsResponse = {
+      const requested = stringifyEntityRef({
+        kind,
+        namespace,
+        name: entityName,
+      });
+      // The permission check (a catalog read as the caller) and the stored results at
+      // once; the results are sent only if the caller may read the entity.
+      const [entityRef, found] = await Promise.all([
+        readableEntity(requested, credentials),
+        results.getEntity(requested),
+      ]);
+      const stored =
+        entityRef === requested ? found : await results.getEntity(entityRef);
+      // The definitions are served by GET /scorecards (cached by the browser); an
+      // entity's answer stays small because every entity page asks for it.
+      const body: EntityResultsResponse = {
         entity: stored?.entity ?? null,
         results: stored?.results ?? [],
-        scorecards: evaluation
-          .getScorecards()
-          .definitions.filter(d => ids.has(d.id)),
       };
+      // A few kilobytes: compressing them costs the server more than it saves.
+      res.setHeader('Cache-Control', 'private, no-cache, no-transform');
       res.json(body);
     },
   );
+
+  router.get('/scorecards', async (req, res) => {
+    await userOrService(req);
+    parseInput(z.strictObject({}), req.query, 'query parameters');
+    const { definitions, hash } = evaluation.getScorecards();
+    await definitionsBody.send(req, res, hash, async () => {
+      const body: ScorecardsResponse = { scorecards: definitions };
+      return JSON.stringify(body);
+    });
+  });
 
   router.get('/results', async (req, res) => {
     const credentials = await userOrService(req);
@@ -223,17 +255,27 @@ export function addScorecardRoutes(
 
   router.get('/aggregates', async (req, res) => {
     const credentials = await userOrService(req);
-    parseInput(z.strictObject({}), req.query, 'query parameters');
+    const filter = parseInput(aggregatesQuery, req.query, 'query parameters');
+    const filtered = Boolean(filter.kind || filter.type || filter.lifecycle);
     const visible = await visibleRefs(credentials);
-    const stored = visible ? undefined : await evaluation.storedAggregates();
-    if (stored) {
-      res.json(stored);
+    // The stored aggregates cover every entity: served as they are only when the
+    // caller may read every entity and asks for no filter.
+    const version =
+      visible || filtered
+        ? undefined
+        : await evaluation.storedAggregatesVersion();
+    if (version) {
+      await storedAggregatesBody.send(req, res, version, async () => {
+        const json = await evaluation.storedAggregatesJson();
+        if (!json) throw new Error('The stored aggregates are missing');
+        return json;
+      });
       return;
     }
     await index.ensureFresh();
     res.json(
       await computeAggregates({
-        rows: results.aggregateRows(),
+        rows: results.aggregateRows(undefined, filter),
         hoursSaved: await results.hoursSavedByEntity(),
         index,
         visible,
@@ -259,12 +301,12 @@ export function addScorecardRoutes(
         'Not allowed: aggregate history covers entities you may not read',
       );
     }
-    const rows = await results.history(query);
+    const rows = (await results.history(query)).filter(r => r.scope === scope);
     const body: HistoryResponse = {
       ref: query.ref,
       scope,
       items: rows
-        .filter(r => r.scope === scope)
+        .filter(r => r.scorecardId !== SNAPSHOT_TOTALS)
         .map(r => ({
           day: r.day,
           scorecardId: r.scorecardId,
@@ -273,6 +315,17 @@ export function addScorecardRoutes(
             : { levels: r.data.levels ?? {} }),
         })),
     };
+    if (scope !== 'entity') {
+      body.totals = rows
+        .filter(r => r.scorecardId === SNAPSHOT_TOTALS)
+        .map(r => ({
+          day: r.day,
+          entities: r.data.entities ?? 0,
+          goldenPath: r.data.goldenPath ?? { eligible: 0, adopted: 0, rate: 0 },
+          drift: r.data.drift ?? {},
+          hoursSaved: r.data.hoursSaved ?? 0,
+        }));
+    }
     res.json(body);
   });
 

@@ -1,7 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   AggregatesResponse,
+  EntityResultsResponse,
   EntityScorecardsResponse,
+  ScorecardsResponse,
   HistoryResponse,
   ResultsPage,
   ScopeAggregate,
@@ -101,7 +103,7 @@ export const productionReadiness: ScorecardDefinition = {
   ],
 };
 
-/** `GET /entities/component/default/orders-api/scorecards`. */
+/** What the client's getEntityScorecards returns for orders-api. */
 export const ordersScorecards: EntityScorecardsResponse = {
   entity: {
     entityRef: 'component:default/orders-api',
@@ -201,6 +203,13 @@ const scope = (
   goldenPath: { eligible: n, adopted: n - 1, rate: (n - 1) / n },
   drift: { current: n - 2, minor: 1 },
   hoursSaved: 40 * (n - 1),
+  templates: {
+    'template:default/api-service': {
+      entities: n - 1,
+      drift: { current: n - 2, minor: 1 },
+      hoursSaved: 40 * (n - 1),
+    },
+  },
 });
 
 /** `GET /aggregates`: an org, an engineering group with two teams, one system. */
@@ -235,6 +244,22 @@ export const orgHistory: HistoryResponse = {
       day: '2026-11-22',
       scorecardId: 'production-readiness',
       levels: { none: 1, bronze: 8, silver: 1, gold: 0 },
+    },
+  ],
+  totals: [
+    {
+      day: '2026-11-21',
+      entities: 10,
+      goldenPath: { eligible: 10, adopted: 6, rate: 0.6 },
+      drift: { current: 3, minor: 3 },
+      hoursSaved: 240,
+    },
+    {
+      day: '2026-11-22',
+      entities: 10,
+      goldenPath: { eligible: 10, adopted: 9, rate: 0.9 },
+      drift: { current: 8, minor: 1 },
+      hoursSaved: 360,
     },
   ],
 };
@@ -294,4 +319,15 @@ export const platformToolsPage: ResultsPage = {
   totalItems: 1,
   limit: 10,
   offset: 0,
+};
+
+/** `GET /entities/component/default/orders-api/scorecards`: the results only. */
+export const ordersResults: EntityResultsResponse = {
+  entity: ordersScorecards.entity,
+  results: ordersScorecards.results,
+};
+
+/** `GET /scorecards`: the definitions. */
+export const scorecardDefinitions: ScorecardsResponse = {
+  scorecards: ordersScorecards.scorecards,
 };

@@ -16,11 +16,13 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   GOLDEN_PATH_TAG,
   PAVED_ROAD_ANNOTATIONS,
+  ScopeAggregate,
   durationToHours,
   templateDrift,
 } from '@paved-road/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
 import { pavedRoadApiRef } from '../api';
+import { shortRef } from './shared/shortRef';
 
 /** One row of the golden-path table. */
 export interface GoldenPathRow {
@@ -32,11 +34,16 @@ export interface GoldenPathRow {
   version?: string;
   hoursPerRun?: number;
   owner?: string;
+  /** Runs recorded by `paved-road:adoption:record`. */
   scaffolds: number;
   hoursSaved: number;
   versionsInUse: string;
-  /** Scaffolds from a version older than the template's current one. */
+  /** Scaffolds (or, with a scope, entities) on a version older than the current one. */
   behind: number;
+  /** With a scope: its golden-path entities scaffolded from the template. */
+  entities?: number;
+  /** With a scope: those entities per drift status. */
+  drift?: string;
 }
 
 function hoursOf(value: string | undefined): number | undefined {
@@ -58,13 +65,38 @@ function isBehind(inUse: string, latest: string | undefined): boolean {
   }
 }
 
+const DRIFT_ORDER = ['current', 'ahead', 'minor', 'major', 'unknown'];
+
+/** The scope's golden-path entities from one template, as table cells. */
+function inScope(scope: ScopeAggregate, templateRef: string) {
+  const found = scope.templates?.[templateRef];
+  const drift = found?.drift ?? {};
+  return {
+    entities: found?.entities ?? 0,
+    hoursSaved: Math.round(found?.hoursSaved ?? 0),
+    behind: (drift.minor ?? 0) + (drift.major ?? 0),
+    drift: Object.entries(drift)
+      .sort(
+        ([a], [b]) =>
+          (DRIFT_ORDER.indexOf(a) + 1 || 99) -
+          (DRIFT_ORDER.indexOf(b) + 1 || 99),
+      )
+      .map(([status, n]) => `${status} ${n}`)
+      .join(', '),
+  };
+}
+
 /**
  * Golden-path templates in the catalog with their version, the time one run saves, how
- * often they have been used and how many uses are on older versions.
+ * often they have been used and how many uses are on older versions. With `scope` (an
+ * aggregate of the Paved Road backend, e.g. the dashboard's filtered organisation, team
+ * or system), entities, drift and hours saved are the scope's golden-path entities per
+ * template, so they follow the filters that produced the scope.
  *
  * @public
  */
-export function GoldenPathsTable() {
+export function GoldenPathsTable(props: { scope?: ScopeAggregate } = {}) {
+  const { scope } = props;
   const catalogApi = useApi(catalogApiRef);
   const pavedRoadApi = useApi(pavedRoadApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
@@ -112,6 +144,9 @@ export function GoldenPathsTable() {
       })
       .sort((a, b) => a.title.localeCompare(b.title));
   }, [catalogApi, pavedRoadApi]);
+  const rows = scope
+    ? value?.map(row => ({ ...row, ...inScope(scope, row.id) }))
+    : value;
 
   const columns: TableColumn<GoldenPathRow>[] = [
     {
@@ -137,11 +172,41 @@ export function GoldenPathsTable() {
       field: 'hoursPerRun',
       type: 'numeric',
     },
-    { title: 'Scaffolds', field: 'scaffolds', type: 'numeric' },
-    { title: 'Hours saved', field: 'hoursSaved', type: 'numeric' },
-    { title: 'Versions in use', field: 'versionsInUse' },
-    { title: 'On older versions', field: 'behind', type: 'numeric' },
-    { title: 'Owner', field: 'owner' },
+    ...(scope
+      ? [
+          { title: 'Entities', field: 'entities', type: 'numeric' as const },
+          { title: 'Template versions (drift)', field: 'drift' },
+          {
+            title: 'On older versions',
+            field: 'behind',
+            type: 'numeric' as const,
+          },
+          {
+            title: 'Hours saved',
+            field: 'hoursSaved',
+            type: 'numeric' as const,
+          },
+          {
+            title: 'Runs recorded',
+            field: 'scaffolds',
+            type: 'numeric' as const,
+          },
+        ]
+      : [
+          { title: 'Scaffolds', field: 'scaffolds', type: 'numeric' as const },
+          {
+            title: 'Hours saved',
+            field: 'hoursSaved',
+            type: 'numeric' as const,
+          },
+          { title: 'Versions in use', field: 'versionsInUse' },
+          {
+            title: 'On older versions',
+            field: 'behind',
+            type: 'numeric' as const,
+          },
+        ]),
+    { title: 'Owner', field: 'owner', render: row => shortRef(row.owner) },
   ];
 
   let body;
@@ -149,7 +214,7 @@ export function GoldenPathsTable() {
     body = <Progress />;
   } else if (error) {
     body = <ResponseErrorPanel error={error} />;
-  } else if (!value?.length) {
+  } else if (!rows?.length) {
     body = (
       <EmptyState
         missing="data"
@@ -160,15 +225,16 @@ export function GoldenPathsTable() {
   } else {
     body = (
       <Table<GoldenPathRow>
-        title={`Golden paths (${value.length})`}
+        title={`Golden paths (${rows.length})`}
         options={{
+          emptyRowsWhenPaging: false,
           paging: true,
           pageSize: 10,
           search: false,
           padding: 'dense',
         }}
         columns={columns}
-        data={value}
+        data={rows}
       />
     );
   }

@@ -14,20 +14,26 @@ const examples = resolvePackagePath(
   '../../examples',
 );
 
-/** The template versions examples/README.md names as latest. */
+/**
+ * The template versions examples/README.md names as latest, with the time each run
+ * saves as templates/<name>/template.yaml declares it.
+ */
 export const exampleTemplates: Entity[] = [
-  ['api-service', '2.3.0'],
-  ['worker', '1.4.0'],
-  ['cron-job', '1.2.0'],
-  ['platform-tool', '1.1.0'],
-].map(([name, version]) => ({
+  ['api-service', '2.3.0', 'PT40H'],
+  ['worker', '1.4.0', 'PT32H'],
+  ['cron-job', '1.2.0', 'PT16H'],
+  ['platform-tool', '1.1.0', 'PT8H'],
+].map(([name, version, timeSaved]) => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: {
     name,
     namespace: 'default',
     tags: ['golden-path'],
-    annotations: { 'backstage.io/template-version': version },
+    annotations: {
+      'backstage.io/template-version': version,
+      'backstage.io/time-saved': timeSaved,
+    },
   },
   spec: { type: 'service', steps: [] },
 }));

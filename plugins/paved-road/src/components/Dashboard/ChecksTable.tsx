@@ -63,7 +63,13 @@ export function ChecksTable(props: {
   return (
     <Table<CheckRow>
       title="Most-failed checks"
-      options={{ paging: true, pageSize: 10, search: false, padding: 'dense' }}
+      options={{
+        paging: true,
+        pageSize: 10,
+        emptyRowsWhenPaging: false,
+        search: false,
+        padding: 'dense',
+      }}
       columns={columns}
       data={rows}
       emptyContent={<div style={{ padding: 16 }}>No failing checks.</div>}

@@ -62,8 +62,10 @@ function TextFilter(props: {
 }
 
 /**
- * The dashboard's filters. Owner and system scope every figure; kind, type and
- * lifecycle filter the entity table and the export.
+ * The dashboard's filters. Every filter applies to every figure, table and the export:
+ * owner and system choose the scope, kind, type and lifecycle narrow the entities
+ * counted, scorecard chooses the levels shown. Trends are daily snapshots of the scope,
+ * so kind, type and lifecycle do not narrow them.
  */
 export function DashboardFilterBar(props: {
   filters: DashboardFilters;

@@ -5,6 +5,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { EntityResultRow } from '@paved-road/backstage-plugin-common';
 import { pavedRoadApiRef } from '../../api';
 import { DashboardFilters, filtersToQuery } from './useDashboardFilters';
+import { shortRef } from '../shared/shortRef';
 
 /** Entities with their level per scorecard, paged by the backend. */
 export function EntitiesTable(props: { filters: DashboardFilters }) {
@@ -39,7 +40,7 @@ export function EntitiesTable(props: { filters: DashboardFilters }) {
           ? `${row.nextLevel}: ${row.missingForNext.join(', ')}`
           : 'top level',
     },
-    { title: 'Owner', field: 'owner' },
+    { title: 'Owner', field: 'owner', render: row => shortRef(row.owner) },
     {
       title: 'Evaluated',
       render: row =>
@@ -53,6 +54,7 @@ export function EntitiesTable(props: { filters: DashboardFilters }) {
       key={filtersToQuery(props.filters)}
       title="Entities"
       options={{
+        emptyRowsWhenPaging: false,
         paging: true,
         pageSize: 20,
         search: false,

@@ -2,10 +2,11 @@ import { InfoCard } from '@backstage/core-components';
 import { Grid, Typography } from '@material-ui/core';
 import {
   HistoryPoint,
+  HistoryTotalsPoint,
   ScopeAggregate,
 } from '@paved-road/backstage-plugin-common';
 import { ReactNode } from 'react';
-import { TrendChart } from '../shared/TrendChart';
+import { firstAndLast, TrendChart } from '../shared/TrendChart';
 
 /** The scorecard whose lowest level means "scaffolded from a golden path". */
 export const GOLDEN_PATH_SCORECARD = 'golden-path-adoption';
@@ -20,7 +21,7 @@ function Kpi(props: {
 }) {
   return (
     <Grid item xs={12} sm={6} lg={3}>
-      <InfoCard title={props.title}>
+      <InfoCard title={props.title} variant="gridItem">
         <Typography variant="h3" component="p">
           {props.value}
         </Typography>
@@ -39,19 +40,30 @@ const noTrend = (
   </Typography>
 );
 
-function adoptionTrend(history: HistoryPoint[]) {
-  const data = history
-    .filter(p => p.scorecardId === GOLDEN_PATH_SCORECARD && p.levels)
-    .map(p => {
-      const levels = p.levels!;
-      const total = Object.values(levels).reduce((a, b) => a + b, 0);
-      return {
-        day: p.day,
-        rate: total
-          ? Math.round(((total - (levels.none ?? 0)) / total) * 100)
-          : 0,
-      };
-    });
+function last<T>(data: T[]): T {
+  return data[data.length - 1];
+}
+
+/**
+ * Golden-path adoption per day: from the scope's daily totals, and for days recorded
+ * before totals were kept, from the golden-path scorecard's level distribution.
+ */
+function adoptionTrend(history: HistoryPoint[], totals: HistoryTotalsPoint[]) {
+  const byDay = new Map<string, number>();
+  for (const p of history) {
+    if (p.scorecardId !== GOLDEN_PATH_SCORECARD || !p.levels) continue;
+    const total = Object.values(p.levels).reduce((a, b) => a + b, 0);
+    byDay.set(
+      p.day,
+      total ? Math.round(((total - (p.levels.none ?? 0)) / total) * 100) : 0,
+    );
+  }
+  for (const t of totals) {
+    byDay.set(t.day, Math.round(t.goldenPath.rate * 100));
+  }
+  const data = [...byDay]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, rate]) => ({ day, rate }));
   if (!data.length) return noTrend;
   return (
     <TrendChart
@@ -60,9 +72,54 @@ function adoptionTrend(history: HistoryPoint[]) {
       yDomain={[0, 100]}
       yTickFormatter={v => `${v}%`}
       ariaLabel="Golden-path adoption rate per day"
-      summary={`${data[0].rate}% on ${data[0].day}, ${
-        data[data.length - 1].rate
-      }% on ${data[data.length - 1].day}.`}
+      summary={firstAndLast(data, p => `${p.rate}%`)}
+      height={120}
+    />
+  );
+}
+
+/** Share of golden-path entities on their template's latest version, per day. */
+function latestVersionTrend(totals: HistoryTotalsPoint[]) {
+  const data = totals.flatMap(t => {
+    const adopted = Object.values(t.drift).reduce((a, b) => a + b, 0);
+    return adopted
+      ? [
+          {
+            day: t.day,
+            share: Math.round(((t.drift.current ?? 0) / adopted) * 100),
+          },
+        ]
+      : [];
+  });
+  if (!data.length) return noTrend;
+  return (
+    <TrendChart
+      data={data}
+      series={[{ key: 'share', name: 'On the latest version' }]}
+      yDomain={[0, 100]}
+      yTickFormatter={v => `${v}%`}
+      ariaLabel="Share of golden-path entities on the latest template version per day"
+      summary={firstAndLast(data, p => `${p.share}%`)}
+      height={120}
+    />
+  );
+}
+
+/** Hours saved per day. */
+function hoursSavedTrend(totals: HistoryTotalsPoint[]) {
+  const data = totals.map(t => ({
+    day: t.day,
+    hours: Math.round(t.hoursSaved),
+  }));
+  if (!data.length) return noTrend;
+  return (
+    <TrendChart
+      data={data}
+      series={[{ key: 'hours', name: 'Hours saved' }]}
+      yTickFormatter={v => `${v} h`}
+      ariaLabel="Hours saved per day"
+      yAxisWidth={56}
+      summary={firstAndLast(data, p => `${p.hours} h`)}
       height={120}
     />
   );
@@ -71,21 +128,30 @@ function adoptionTrend(history: HistoryPoint[]) {
 function distributionTrend(
   history: HistoryPoint[],
   scorecardId: string,
-  levelIds: string[],
+  currentLevelIds: string[],
 ) {
-  const data = history
-    .filter(p => p.scorecardId === scorecardId && p.levels)
-    .map(p => ({ day: p.day, ...p.levels }));
-  if (!data.length) return noTrend;
-  const last = data[data.length - 1] as Record<string, number | string>;
+  const points = history.filter(p => p.scorecardId === scorecardId && p.levels);
+  if (!points.length) return noTrend;
+  // Every level seen on any day, each day with all of them (0 where absent).
+  const levelIds = [
+    ...new Set([
+      ...currentLevelIds,
+      ...points.flatMap(p => Object.keys(p.levels!)),
+    ]),
+  ];
+  const data = points.map(p => ({
+    day: p.day,
+    ...Object.fromEntries(levelIds.map(id => [id, p.levels![id] ?? 0])),
+  }));
+  const latest = last(data) as Record<string, number | string>;
   return (
     <TrendChart
       stacked
       data={data}
       series={levelIds.map(id => ({ key: id, name: id }))}
       ariaLabel={`Entities per level of ${scorecardId} per day`}
-      summary={`On ${last.day}: ${levelIds
-        .map(id => `${id} ${last[id] ?? 0}`)
+      summary={`On ${latest.day}: ${levelIds
+        .map(id => `${id} ${latest[id] ?? 0}`)
         .join(', ')}.`}
       height={120}
     />
@@ -94,14 +160,17 @@ function distributionTrend(
 
 /**
  * Headline figures of one scope (the organisation, a group with its subgroups, or a
- * system), each with its trend where the backend keeps daily history.
+ * system), each with its trend from the backend's daily snapshots: `history` (level
+ * distributions per scorecard) and `totals` (adoption, drift and hours saved).
  */
 export function KpiCards(props: {
   scope: ScopeAggregate;
   history: HistoryPoint[];
+  totals?: HistoryTotalsPoint[];
   scorecardId?: string;
 }) {
   const { scope, history } = props;
+  const totals = props.totals ?? [];
   const scorecardId =
     props.scorecardId && scope.scorecards[props.scorecardId]
       ? props.scorecardId
@@ -118,19 +187,19 @@ export function KpiCards(props: {
         title="Golden-path adoption"
         value={pct(scope.goldenPath.rate)}
         caption={`${scope.goldenPath.adopted} of ${scope.goldenPath.eligible} eligible services`}
-        trend={adoptionTrend(history)}
+        trend={adoptionTrend(history, totals)}
       />
       <Kpi
         title="On the latest template version"
         value={onGoldenPath ? pct(current / onGoldenPath) : '–'}
         caption={`${current} of ${onGoldenPath} golden-path entities`}
-        trend={noTrend}
+        trend={latestVersionTrend(totals)}
       />
       <Kpi
         title="Hours saved"
         value={String(Math.round(scope.hoursSaved))}
-        caption="declared by the golden paths used"
-        trend={noTrend}
+        caption="per golden-path entity: its recorded run, else its template's time-saved"
+        trend={hoursSavedTrend(totals)}
       />
       <Kpi
         title="Level distribution"

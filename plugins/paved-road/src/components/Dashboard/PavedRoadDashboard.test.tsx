@@ -13,6 +13,9 @@ import {
 import { renderWithApis, USER_TOKEN } from '../../__testUtils__/renderWithApis';
 import { PavedRoadDashboard } from './PavedRoadDashboard';
 
+// Rendering the whole dashboard (tables and charts) takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 function LocationSearch() {
   return <output data-testid="search">{useLocation().search}</output>;
 }
@@ -89,7 +92,31 @@ describe('PavedRoadDashboard', () => {
     expect(
       within(headline).getByText('60% on 2026-11-21, 90% on 2026-11-22.'),
     ).toBeInTheDocument();
+    // Every headline figure has its trend, from the scope's daily totals.
+    expect(
+      within(headline).getByRole('img', {
+        name: /latest template version per day\. 50% on 2026-11-21, 89% on 2026-11-22\./,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(headline).getByRole('img', {
+        name: /Hours saved per day\. 240 h on 2026-11-21, 360 h on 2026-11-22\./,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(headline).getByRole('img', {
+        name: /Entities per level of production-readiness per day/,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(headline).queryByText(/No daily history/),
+    ).not.toBeInTheDocument();
     expect(await screen.findByText('Golden paths (1)')).toBeInTheDocument();
+    // Golden paths: the scope's entities per template, their drift and hours saved.
+    const templates = screen.getByRole('region', { name: 'Templates' });
+    expect(
+      within(templates).getByText('current 8, minor 1'),
+    ).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Checks' })).toHaveTextContent(
       'probes',
     );
@@ -112,6 +139,15 @@ describe('PavedRoadDashboard', () => {
   });
 
   it('reads filters from the URL and scopes figures, history and results', async () => {
+    server.use(
+      http.get(`${baseUrl}/aggregates`, ({ request }) =>
+        HttpResponse.json(
+          new URL(request.url).searchParams.get('lifecycle') === 'production'
+            ? aggregates
+            : { ...aggregates, groups: [] },
+        ),
+      ),
+    );
     await render('?owner=group%3Adefault%2Forders&lifecycle=production');
     const headline = await screen.findByRole('region', {
       name: 'Headline figures',
@@ -119,7 +155,12 @@ describe('PavedRoadDashboard', () => {
     expect(
       within(headline).getByText('4 of 5 eligible services'),
     ).toBeInTheDocument();
+    expect(
+      within(headline).getByText(/count only entities of the chosen kind/),
+    ).toBeInTheDocument();
     await waitFor(() => {
+      // Kind, type and lifecycle narrow the aggregates on the server.
+      expect(seen).toContain(`${baseUrl}/aggregates?lifecycle=production`);
       expect(seen).toContain(`${baseUrl}/history?ref=group%3Adefault%2Forders`);
       expect(seen).toContain(
         `${baseUrl}/results?owner=group%3Adefault%2Forders&lifecycle=production&limit=20&offset=0`,
@@ -191,6 +232,24 @@ describe('PavedRoadDashboard', () => {
     expect(createObjectURL).toHaveBeenCalled();
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
     click.mockRestore();
+  });
+
+  it('says when no entity matches the kind, type and lifecycle', async () => {
+    server.use(
+      http.get(`${baseUrl}/aggregates`, () =>
+        HttpResponse.json({
+          ...aggregates,
+          org: { ...aggregates.org, entities: 0 },
+          groups: [],
+          systems: [],
+        }),
+      ),
+    );
+    await render('?kind=api');
+    expect(
+      await screen.findByText('No entities match these filters'),
+    ).toBeInTheDocument();
+    expect(seen).toContain(`${baseUrl}/aggregates?kind=api`);
   });
 
   it('shows the backend error', async () => {

@@ -40,12 +40,23 @@ export function PavedRoadDashboard() {
   const [filters, setFilter] = useDashboardFilters();
   const { aggregates, tree, scope, history } = useDashboardData(filters);
   const data = aggregates.value;
+  const entityFiltered = Boolean(
+    filters.kind || filters.type || filters.lifecycle,
+  );
 
   let body;
   if (aggregates.loading) {
     body = <Progress />;
   } else if (aggregates.error) {
     body = <ResponseErrorPanel error={aggregates.error} />;
+  } else if (data?.evaluatedAt && !data.org.entities && entityFiltered) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No entities match these filters"
+        description="No evaluated entity has this kind, type and lifecycle. Change or clear those filters."
+      />
+    );
   } else if (!data || !data.evaluatedAt || !data.org.entities) {
     body = (
       <EmptyState
@@ -62,14 +73,22 @@ export function PavedRoadDashboard() {
             <KpiCards
               scope={scope}
               history={history.value?.items ?? []}
+              totals={history.value?.totals}
               scorecardId={filters.scorecard}
             />
           ) : (
             <EmptyState
               missing="data"
               title="No results for this owner or system"
-              description="Choose another owner or system, or clear the filter."
+              description="Choose another owner or system, or clear the filters."
             />
+          )}
+          {entityFiltered && scope && (
+            <Typography variant="body2" color="textSecondary">
+              The figures count only entities of the chosen kind, type and
+              lifecycle; their trends are daily snapshots of the whole{' '}
+              {scope.scope === 'org' ? 'organisation' : scope.scope}.
+            </Typography>
           )}
           {history.error && (
             <Typography variant="body2" color="error">
@@ -86,7 +105,7 @@ export function PavedRoadDashboard() {
           />
         </Section>
         <Section title="Templates">
-          <GoldenPathsTable />
+          <GoldenPathsTable scope={scope} />
           <Box mt={2}>
             <PlatformToolsTable filters={filters} />
           </Box>

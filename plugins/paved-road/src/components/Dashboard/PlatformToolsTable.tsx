@@ -6,6 +6,7 @@ import { EntityResultRow } from '@paved-road/backstage-plugin-common';
 import { pavedRoadApiRef } from '../../api';
 import { CheckStatusLabel } from '../shared/CheckStatusLabel';
 import { DashboardFilters } from './useDashboardFilters';
+import { shortRef } from '../shared/shortRef';
 
 /** The scorecard that holds the wrapper test's checks. */
 export const PLATFORM_ASSET_SCORECARD = 'platform-asset';
@@ -17,11 +18,14 @@ const WRAPPER_TEST_CHECKS = [
   { id: 'operational-benefit', title: 'Operational benefit' },
 ];
 
-/** Platform tools with their wrapper-test results and level, paged by the backend. */
+/**
+ * Platform tools with their wrapper-test results and level, paged by the backend, among
+ * the entities the dashboard's filters select.
+ */
 export function PlatformToolsTable(props: { filters: DashboardFilters }) {
   const api = useApi(pavedRoadApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
-  const { owner, system } = props.filters;
+  const { owner, system, kind, type, lifecycle } = props.filters;
   const columns: TableColumn<EntityResultRow>[] = [
     {
       title: 'Platform tool',
@@ -51,13 +55,14 @@ export function PlatformToolsTable(props: { filters: DashboardFilters }) {
       }),
     ),
     { title: 'Level', render: row => row.level ?? 'none' },
-    { title: 'Owner', field: 'owner' },
+    { title: 'Owner', field: 'owner', render: row => shortRef(row.owner) },
   ];
   return (
     <Table<EntityResultRow>
-      key={`${owner}|${system}`}
+      key={[owner, system, kind, type, lifecycle].join('|')}
       title="Platform tools"
       options={{
+        emptyRowsWhenPaging: false,
         paging: true,
         pageSize: 10,
         search: false,
@@ -74,6 +79,9 @@ export function PlatformToolsTable(props: { filters: DashboardFilters }) {
             scorecard: PLATFORM_ASSET_SCORECARD,
             owner,
             system,
+            kind,
+            type,
+            lifecycle,
             limit: query.pageSize,
             offset: query.page * query.pageSize,
           })

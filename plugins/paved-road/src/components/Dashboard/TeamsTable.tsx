@@ -68,7 +68,13 @@ export function TeamsTable(props: {
   return (
     <Table<TeamRow>
       title="Teams"
-      options={{ paging: true, pageSize: 10, search: true, padding: 'dense' }}
+      options={{
+        paging: true,
+        pageSize: 10,
+        emptyRowsWhenPaging: false,
+        search: true,
+        padding: 'dense',
+      }}
       parentChildData={(row, all) => all.find(r => r.id === row.parentId)}
       columns={columns}
       data={rows}

@@ -7,14 +7,24 @@ import { pavedRoadApiRef } from '../../api';
 import { DashboardFilters } from './useDashboardFilters';
 
 /**
- * The dashboard's server-side aggregates, the group tree (one catalog request) and the
- * history of the scope the filters select. Never one request per entity or group.
+ * The dashboard's server-side aggregates (narrowed by the kind, type and lifecycle
+ * filters), the group tree (one catalog request) and the history of the scope the
+ * filters select. Never one request per entity or group.
  */
 export function useDashboardData(filters: DashboardFilters) {
   const api = useApi(pavedRoadApiRef);
   const catalogApi = useApi(catalogApiRef);
 
-  const aggregates = useAsync(() => api.getAggregates(), [api]);
+  // Kind, type and lifecycle narrow every aggregate on the server (one request);
+  // owner and system pick a scope out of the answer.
+  const { kind, type, lifecycle } = filters;
+  const aggregates = useAsync(
+    () =>
+      kind || type || lifecycle
+        ? api.getAggregates({ kind, type, lifecycle })
+        : api.getAggregates(),
+    [api, kind, type, lifecycle],
+  );
   const tree = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Group' },

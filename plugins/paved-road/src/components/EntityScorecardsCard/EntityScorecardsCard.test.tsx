@@ -6,6 +6,8 @@ import {
   baseUrl,
   ordersApi,
   ordersScorecards,
+  ordersResults,
+  scorecardDefinitions,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityScorecardsCard } from './EntityScorecardsCard';
@@ -13,6 +15,14 @@ import { EntityScorecardsCard } from './EntityScorecardsCard';
 describe('EntityScorecardsCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The client reads the definitions from GET /scorecards.
+  beforeEach(() =>
+    server.use(
+      http.get(`${baseUrl}/scorecards`, () =>
+        HttpResponse.json(scorecardDefinitions),
+      ),
+    ),
+  );
   const entityUrl = `${baseUrl}/entities/component/default/orders-api/scorecards`;
 
   it('shows the level, what is missing for the next one, and drift', async () => {
@@ -20,7 +30,7 @@ describe('EntityScorecardsCard', () => {
     server.use(
       http.get(entityUrl, () => {
         requests += 1;
-        return HttpResponse.json(ordersScorecards);
+        return HttpResponse.json(ordersResults);
       }),
     );
     await renderWithApis(<EntityScorecardsCard />, { entity: ordersApi });

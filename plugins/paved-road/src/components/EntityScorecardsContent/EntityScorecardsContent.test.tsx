@@ -6,7 +6,8 @@ import {
   baseUrl,
   ordersApi,
   ordersHistory,
-  ordersScorecards,
+  ordersResults,
+  scorecardDefinitions,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityScorecardsContent } from './EntityScorecardsContent';
@@ -14,6 +15,14 @@ import { EntityScorecardsContent } from './EntityScorecardsContent';
 describe('EntityScorecardsContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The client reads the definitions from GET /scorecards.
+  beforeEach(() =>
+    server.use(
+      http.get(`${baseUrl}/scorecards`, () =>
+        HttpResponse.json(scorecardDefinitions),
+      ),
+    ),
+  );
   const entityUrl = `${baseUrl}/entities/component/default/orders-api/scorecards`;
   let scorecardRequests = 0;
   const historyRefs: Array<string | null> = [];
@@ -23,7 +32,7 @@ describe('EntityScorecardsContent', () => {
     server.use(
       http.get(entityUrl, () => {
         scorecardRequests += 1;
-        return HttpResponse.json(ordersScorecards);
+        return HttpResponse.json(ordersResults);
       }),
       http.get(`${baseUrl}/history`, ({ request }) => {
         historyRefs.push(new URL(request.url).searchParams.get('ref'));

@@ -4,7 +4,7 @@ import {
   ScorecardDefinition,
 } from '@paved-road/backstage-plugin-common';
 import { levelTitle } from '../shared/LevelChip';
-import { TrendChart } from '../shared/TrendChart';
+import { firstAndLast, TrendChart } from '../shared/TrendChart';
 
 /** The entity's level on one scorecard over time, as a step chart. */
 export function LevelTrend(props: {
@@ -22,10 +22,9 @@ export function LevelTrend(props: {
   const rank = (level: string | null | undefined) =>
     scorecard.levels.findIndex(l => l.id === level) + 1;
   const data = points.map(p => ({ day: p.day, level: rank(p.level) }));
-  const first = points[0];
-  const last = points[points.length - 1];
+  // Level ids keep the ticks short; titles are in the summary and the tooltip.
   const tick = (value: number) =>
-    value === 0 ? 'None' : scorecard.levels[value - 1]?.title ?? '';
+    value === 0 ? 'none' : scorecard.levels[value - 1]?.id ?? '';
   return (
     <>
       <Typography variant="subtitle2" component="h3">
@@ -39,9 +38,8 @@ export function LevelTrend(props: {
         yTicks={[...Array(scorecard.levels.length + 1).keys()]}
         yTickFormatter={tick}
         ariaLabel={`Level on ${scorecard.title} per day`}
-        summary={`${levelTitle(scorecard, first.level)} on ${
-          first.day
-        }, ${levelTitle(scorecard, last.level)} on ${last.day}.`}
+        yAxisWidth={56}
+        summary={firstAndLast(points, p => levelTitle(scorecard, p.level))}
       />
     </>
   );

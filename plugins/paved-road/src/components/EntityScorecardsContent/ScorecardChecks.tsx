@@ -27,6 +27,8 @@ function CheckItem(props: { check: ScorecardCheck; result?: CheckResult }) {
       </Box>
       <ListItemText
         disableTypography
+        // The theme clips dense list text to one line; descriptions must wrap.
+        style={{ whiteSpace: 'normal', overflow: 'visible' }}
         primary={<Typography variant="subtitle2">{check.title}</Typography>}
         secondary={
           <>

@@ -4,6 +4,7 @@ import {
   Area,
   AreaChart,
   CartesianGrid,
+  Legend,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -34,10 +35,29 @@ export interface TrendChartProps {
   yTickFormatter?: (value: number) => string;
   yDomain?: [number, number];
   yTicks?: number[];
+  /** Room for the y-axis ticks, in pixels. */
+  yAxisWidth?: number;
 }
 
 /**
- * A small day-by-day chart themed from the MUI theme (light and dark), with an aria
+ * The text of a chart's summary: the first and the last day's value, or the one day's
+ * when there is only one.
+ */
+export function firstAndLast<T extends { day: string }>(
+  data: T[],
+  format: (point: T) => string,
+): string {
+  const first = data[0];
+  const last = data[data.length - 1];
+  if (!first) return '';
+  return first === last
+    ? `${format(first)} on ${first.day}.`
+    : `${format(first)} on ${first.day}, ${format(last)} on ${last.day}.`;
+}
+
+/**
+ * A small day-by-day chart themed from the MUI theme (light and dark): series, axes,
+ * grid, tooltip and legend take their colours from the theme's palette. It has an aria
  * label and a text summary as its fallback.
  */
 export function TrendChart(props: TrendChartProps) {
@@ -60,7 +80,7 @@ export function TrendChart(props: TrendChartProps) {
       <XAxis dataKey="day" {...axis} />
       <YAxis
         {...axis}
-        width={stacked ? 40 : 90}
+        width={props.yAxisWidth ?? 48}
         tickFormatter={props.yTickFormatter}
         domain={props.yDomain}
         ticks={props.yTicks}
@@ -77,9 +97,18 @@ export function TrendChart(props: TrendChartProps) {
           borderColor: theme.palette.divider,
           color: theme.palette.text.primary,
         }}
+        labelStyle={{ color: theme.palette.text.primary }}
       />
+      {series.length > 1 && (
+        <Legend
+          iconSize={8}
+          wrapperStyle={{ fontSize: 11, color: theme.palette.text.secondary }}
+        />
+      )}
     </>
   );
+  // Room above the top tick, whose label is centred on the chart's top edge.
+  const margin = { top: 10, right: 12, bottom: 0, left: 0 };
   const colorOf = (s: TrendSeries, i: number) =>
     s.color ?? palette[i % palette.length];
 
@@ -92,7 +121,7 @@ export function TrendChart(props: TrendChartProps) {
           initialDimension={{ width: 400, height: props.height ?? 160 }}
         >
           {stacked ? (
-            <AreaChart data={data} accessibilityLayer>
+            <AreaChart data={data} margin={margin} accessibilityLayer>
               {common}
               {series.map((s, i) => (
                 <Area
@@ -107,7 +136,7 @@ export function TrendChart(props: TrendChartProps) {
               ))}
             </AreaChart>
           ) : (
-            <LineChart data={data} accessibilityLayer>
+            <LineChart data={data} margin={margin} accessibilityLayer>
               {common}
               {series.map((s, i) => (
                 <Line

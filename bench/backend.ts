@@ -1,0 +1,154 @@
+/*
+ * A real Backstage backend for the benchmarks: `createBackend()` from
+ * @backstage/backend-defaults with PostgreSQL (or SQLite), the plugins under test, a
+ * static service token for the load generator, and the synthetic catalog served from
+ * memory through the CatalogService (see catalog.ts).
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader, JsonObject } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import knexFactory from 'knex';
+import { inProcessCatalogServiceFactory } from './catalog';
+
+/** The bearer token the benchmark's clients send (a static external-access token). */
+export const BENCH_TOKEN = 'paved-road-bench-token-0123456789abcdef';
+
+export const PG_URL =
+  process.env.PAVED_ROAD_BENCH_DATABASE_URL ??
+  'postgresql://postgres@127.0.0.1:5432';
+
+function deepMerge(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    out[key] =
+      prev &&
+      value &&
+      typeof prev === 'object' &&
+      typeof value === 'object' &&
+      !Array.isArray(prev) &&
+      !Array.isArray(value)
+        ? deepMerge(prev as JsonObject, value as JsonObject)
+        : value;
+  }
+  return out;
+}
+
+/** Drops every PostgreSQL database whose name starts with the prefix. */
+export async function dropDatabases(prefix: string) {
+  const admin = knexFactory({ client: 'pg', connection: PG_URL });
+  try {
+    // Escaped: `_` is a LIKE wildcard, and one run's prefix must not match another's.
+    const { rows } = await admin.raw(
+      "SELECT datname FROM pg_database WHERE datname LIKE ? ESCAPE '\\'",
+      [`${prefix.replace(/[\\%_]/g, c => `\\${c}`)}%`],
+    );
+    for (const { datname } of rows) {
+      await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export interface BenchBackend {
+  baseUrl: string;
+  /** Fetch with the benchmark's service token; throws on a non-2xx answer. */
+  request(path: string, init?: RequestInit): Promise<any>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchBackend(options: {
+  port: number;
+  entities: Entity[];
+  /** Database names start with this; it is dropped before start and on stop. */
+  databasePrefix: string;
+  db: 'postgres' | 'sqlite';
+  config?: JsonObject;
+  features: Array<Promise<any> | any>;
+}): Promise<BenchBackend> {
+  const { port, databasePrefix } = options;
+  const baseUrl = `http://localhost:${port}`;
+  const pg = new URL(PG_URL);
+  if (options.db === 'postgres') await dropDatabases(databasePrefix);
+  const config = deepMerge(
+    {
+      app: { baseUrl },
+      backend: {
+        baseUrl,
+        listen: { port },
+        database:
+          options.db === 'postgres'
+            ? {
+                client: 'pg',
+                prefix: databasePrefix,
+                connection: {
+                  host: pg.hostname,
+                  port: Number(pg.port || 5432),
+                  user: decodeURIComponent(pg.username || 'postgres'),
+                  password: decodeURIComponent(pg.password),
+                },
+              }
+            : {
+                client: 'better-sqlite3',
+                connection: ':memory:',
+              },
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: BENCH_TOKEN, subject: 'paved-road-bench' },
+            },
+          ],
+        },
+      },
+      permission: { enabled: false },
+    },
+    options.config ?? {},
+  );
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(config),
+    }),
+  );
+  backend.add(inProcessCatalogServiceFactory(options.entities));
+  for (const feature of options.features) backend.add(feature);
+  await backend.start();
+
+  return {
+    baseUrl,
+    async request(path, init) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${BENCH_TOKEN}`,
+          'content-type': 'application/json',
+          ...(init?.headers ?? {}),
+        },
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        throw new Error(
+          `${init?.method ?? 'GET'} ${path}: ${response.status} ${text.slice(
+            0,
+            500,
+          )}`,
+        );
+      }
+      return text && response.headers.get('content-type')?.includes('json')
+        ? JSON.parse(text)
+        : text;
+    },
+    async stop() {
+      await backend.stop();
+      if (options.db === 'postgres') await dropDatabases(databasePrefix);
+    },
+  };
+}
