@@ -2,7 +2,8 @@
  * Paved Road scorecards benchmark. For each catalog size it starts a real Backstage
  * backend (bench/backend.ts) with the Paved Road backend plugin on PostgreSQL (or SQLite),
  * serving the synthetic catalog (bench/catalog.ts) from memory through the
- * CatalogService, and prints:
+ * CatalogService, each phase in a fresh Node process (so memory figures are the phase's
+ * own), and prints:
  *
  *   - the full evaluation pass of the shipped scorecards (POST /evaluate {full: true}),
  *     one changed entity re-evaluated on demand, the scheduled incremental pass after one
@@ -21,6 +22,7 @@
  *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
  *   --ti-timeout-minutes M (default 12)
  */
+import { spawn } from 'node:child_process';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/config';
 import { BENCH_TOKEN, BenchBackend, startBenchBackend } from './backend';
@@ -50,7 +52,7 @@ const IDLE_SCHEDULE = {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ms = (value: number) =>
-  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(1)} ms`;
+  value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(1)} ms`;
 const latency = (r: LoadResult) =>
   `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${
     r.requests
@@ -154,6 +156,7 @@ async function pavedRoadFigures(entities: Entity[], size: number) {
     }
 
     global.gc?.();
+    const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
     const stop = peakMemory();
     const [full, fullMs] = await timed(() =>
       backend.request('/api/paved-road/evaluate', {
@@ -229,6 +232,8 @@ async function pavedRoadFigures(entities: Entity[], size: number) {
       aggregatesLoad,
       aggregatesBytes,
       render,
+      rssBefore,
+      heapBefore,
       ...memory,
     };
   } finally {
@@ -273,7 +278,78 @@ async function pavedRoadEquivalent(entities: Entity[]) {
   }
 }
 
+/** The output line a child process reports its figures on. */
+const RESULT_PREFIX = 'PAVED_ROAD_BENCH_RESULT ';
+
+/**
+ * Runs one phase at one size in a fresh Node process (so its memory figures are its
+ * own, not what earlier phases left behind) and returns its figures.
+ */
+function inChild(phase: string, size: number): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        ...process.execArgv,
+        __filename,
+        ...args,
+        '--child',
+        phase,
+        '--size',
+        String(size),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', chunk => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', code => {
+      const line = out.split('\n').find(l => l.startsWith(RESULT_PREFIX));
+      if (code === 0 && line) {
+        resolve(JSON.parse(line.slice(RESULT_PREFIX.length)));
+      } else {
+        reject(
+          new Error(
+            `The ${phase} phase at ${size} entities failed (exit ${code}): ${out.slice(
+              -2000,
+            )}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+async function runChild(phase: string, size: number) {
+  const entities = syntheticCatalog(size);
+  if (phase === 'paved-road') return pavedRoadFigures(entities, size);
+  if (phase === 'equivalent') return pavedRoadEquivalent(entities);
+  if (phase === 'tech-insights') {
+    const { runTechInsights } = await import('./techInsights');
+    return runTechInsights({
+      entities,
+      port: 7103,
+      timeoutMs: TI_TIMEOUT_MS,
+      concurrency: CONCURRENCY,
+      requests: 2000,
+    });
+  }
+  throw new Error(`Unknown benchmark phase '${phase}'`);
+}
+
+const num = (value: number | null | undefined) =>
+  typeof value === 'number' && Number.isFinite(value) ? ms(value) : 'n/a';
+
 async function main() {
+  const phase = arg('child', '');
+  if (phase) {
+    const figures = await runChild(phase, Number(arg('size', '0')));
+    console.log(`${RESULT_PREFIX}${JSON.stringify(figures)}`);
+    return;
+  }
   log(
     `Paved Road scorecards benchmark (${DB}, Node ${process.version}, ${
       require('node:os').cpus().length
@@ -283,14 +359,18 @@ async function main() {
     log('Built packages/app for the dashboard render measurement.');
   }
   for (const size of SIZES) {
-    const r = await pavedRoadFigures(syntheticCatalog(size), size);
+    const r = await inChild('paved-road', size);
     log(`\n${size.toLocaleString('en-US')} entities`);
     log(
       `  full pass, ${r.checks} checks in ${r.scorecards} scorecards: ${ms(
         r.fullMs,
-      )} (${Math.round(size / (r.fullMs / 1000))} entities/s), peak heap ${mib(
-        r.peakHeap,
-      )}, peak RSS ${mib(r.peakRss)} (whole backend process)`,
+      )} (${Math.round(
+        size / (r.fullMs / 1000),
+      )} entities/s); backend process peak RSS ${mib(
+        r.peakRss,
+      )}, peak heap ${mib(r.peakHeap)} (before the pass: RSS ${mib(
+        r.rssBefore,
+      )}, heap ${mib(r.heapBefore)}, the in-memory catalog included)`,
     );
     log(
       `  one changed entity re-evaluated on demand: ${ms(
@@ -318,16 +398,8 @@ async function main() {
       );
     }
     if (TECH_INSIGHTS) {
-      const entities = syntheticCatalog(size);
-      const pr = await pavedRoadEquivalent(entities);
-      const { runTechInsights } = await import('./techInsights');
-      const ti = await runTechInsights({
-        entities,
-        port: 7103,
-        timeoutMs: TI_TIMEOUT_MS,
-        concurrency: CONCURRENCY,
-        requests: 2000,
-      });
+      const pr = await inChild('equivalent', size);
+      const ti = await inChild('tech-insights', size);
       const mismatches = Object.keys(pr.passCounts).filter(
         id => !ti.timedOut && ti.passCounts[id] !== pr.passCounts[id],
       );
@@ -350,9 +422,9 @@ async function main() {
       log(
         `    every check for every entity: Paved Road ${ms(
           pr.fullMs,
-        )} (full pass, results stored); Tech Insights ${bound}${ms(
+        )} (full pass, results stored); Tech Insights ${bound}${num(
           ti.totalMs,
-        )} (fact retrieval ${ms(ti.retrievalMs)} + bulk check run ${ms(
+        )} (fact retrieval ${num(ti.retrievalMs)} + bulk check run ${num(
           ti.bulkChecksMs,
         )})${ti.timedOut ? ' - stopped at the time limit' : ''}`,
       );

@@ -4,9 +4,11 @@ import {
   HistoryPoint,
   HistoryTotalsPoint,
   ScopeAggregate,
+  ScorecardDefinition,
 } from '@paved-road/backstage-plugin-common';
 import { ReactNode } from 'react';
 import { firstAndLast, TrendChart } from '../shared/TrendChart';
+import { orderLevels } from './levelOrder';
 
 /** The scorecard whose lowest level means "scaffolded from a golden path". */
 export const GOLDEN_PATH_SCORECARD = 'golden-path-adoption';
@@ -129,16 +131,20 @@ function distributionTrend(
   history: HistoryPoint[],
   scorecardId: string,
   currentLevelIds: string[],
+  definition?: ScorecardDefinition,
 ) {
   const points = history.filter(p => p.scorecardId === scorecardId && p.levels);
   if (!points.length) return noTrend;
-  // Every level seen on any day, each day with all of them (0 where absent).
-  const levelIds = [
-    ...new Set([
-      ...currentLevelIds,
-      ...points.flatMap(p => Object.keys(p.levels!)),
-    ]),
-  ];
+  // Every level seen on any day, lowest first, each day with all of them (0 where absent).
+  const levelIds = orderLevels(
+    [
+      ...new Set([
+        ...currentLevelIds,
+        ...points.flatMap(p => Object.keys(p.levels!)),
+      ]),
+    ],
+    definition,
+  );
   const data = points.map(p => ({
     day: p.day,
     ...Object.fromEntries(levelIds.map(id => [id, p.levels![id] ?? 0])),
@@ -168,6 +174,8 @@ export function KpiCards(props: {
   history: HistoryPoint[];
   totals?: HistoryTotalsPoint[];
   scorecardId?: string;
+  /** For the levels' ladder order. */
+  definitions?: ScorecardDefinition[];
 }) {
   const { scope, history } = props;
   const totals = props.totals ?? [];
@@ -178,7 +186,8 @@ export function KpiCards(props: {
           id => id !== GOLDEN_PATH_SCORECARD,
         ) ?? Object.keys(scope.scorecards)[0];
   const levels = scorecardId ? scope.scorecards[scorecardId].levels : {};
-  const levelIds = Object.keys(levels);
+  const definition = props.definitions?.find(d => d.id === scorecardId);
+  const levelIds = orderLevels(Object.keys(levels), definition);
   const onGoldenPath = Object.values(scope.drift).reduce((a, b) => a + b, 0);
   const current = scope.drift.current ?? 0;
   return (
@@ -213,7 +222,7 @@ export function KpiCards(props: {
         }
         trend={
           scorecardId
-            ? distributionTrend(history, scorecardId, levelIds)
+            ? distributionTrend(history, scorecardId, levelIds, definition)
             : noTrend
         }
       />

@@ -9,6 +9,7 @@ import {
   orgHistory,
   platformToolsPage,
   resultsPage,
+  scorecardDefinitions,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis, USER_TOKEN } from '../../__testUtils__/renderWithApis';
 import { PavedRoadDashboard } from './PavedRoadDashboard';
@@ -32,6 +33,9 @@ describe('PavedRoadDashboard', () => {
     });
     server.use(
       http.get(`${baseUrl}/aggregates`, () => HttpResponse.json(aggregates)),
+      http.get(`${baseUrl}/scorecards`, () =>
+        HttpResponse.json(scorecardDefinitions),
+      ),
       http.get(`${baseUrl}/history`, ({ request }) => {
         const ref = new URL(request.url).searchParams.get('ref')!;
         return HttpResponse.json({
@@ -84,6 +88,12 @@ describe('PavedRoadDashboard', () => {
       within(headline).getByText('9 of 10 eligible services'),
     ).toBeInTheDocument();
     expect(within(headline).getByText('360')).toBeInTheDocument();
+    // Levels in ladder order, lowest first, as the definition orders them.
+    expect(
+      await within(headline).findByText(
+        'production-readiness: none 1, bronze 8, silver 1, gold 0',
+      ),
+    ).toBeInTheDocument();
     expect(
       await within(headline).findByRole('img', {
         name: /Golden-path adoption rate per day/,
@@ -132,9 +142,10 @@ describe('PavedRoadDashboard', () => {
     expect(screen.getByRole('region', { name: 'Checks' })).toHaveTextContent(
       'orders (4), payments (2)',
     );
-    // aggregates, history, two result pages, adoption: no request per entity or group
+    // aggregates, definitions, history, two result pages, adoption: no request per
+    // entity or group
     expect(seen.filter(u => u.startsWith(baseUrl)).length).toBeLessThanOrEqual(
-      5,
+      6,
     );
   });
 

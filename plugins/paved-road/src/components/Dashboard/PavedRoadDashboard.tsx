@@ -38,7 +38,8 @@ function Section(props: { title: string; children: ReactNode }) {
  */
 export function PavedRoadDashboard() {
   const [filters, setFilter] = useDashboardFilters();
-  const { aggregates, tree, scope, history } = useDashboardData(filters);
+  const { aggregates, tree, scope, history, definitions } =
+    useDashboardData(filters);
   const data = aggregates.value;
   const entityFiltered = Boolean(
     filters.kind || filters.type || filters.lifecycle,
@@ -75,6 +76,7 @@ export function PavedRoadDashboard() {
               history={history.value?.items ?? []}
               totals={history.value?.totals}
               scorecardId={filters.scorecard}
+              definitions={definitions.value}
             />
           ) : (
             <EmptyState
@@ -101,6 +103,7 @@ export function PavedRoadDashboard() {
             groups={data.groups}
             parents={tree.value ?? new Map()}
             scorecardId={filters.scorecard}
+            definitions={definitions.value}
             onSelect={ref => setFilter('owner', ref)}
           />
         </Section>

@@ -1,6 +1,10 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { Link as MuiLink } from '@material-ui/core';
-import { ScopeAggregate } from '@paved-road/backstage-plugin-common';
+import {
+  ScopeAggregate,
+  ScorecardDefinition,
+} from '@paved-road/backstage-plugin-common';
+import { orderLevels } from './levelOrder';
 
 interface TeamRow {
   id: string;
@@ -20,9 +24,12 @@ export function TeamsTable(props: {
   groups: ScopeAggregate[];
   parents: Map<string, string>;
   scorecardId?: string;
+  /** For the levels' ladder order. */
+  definitions?: ScorecardDefinition[];
   onSelect: (groupRef: string) => void;
 }) {
   const { groups, parents, scorecardId, onSelect } = props;
+  const definition = props.definitions?.find(d => d.id === scorecardId);
   const refs = new Set(groups.map(g => g.ref));
   const rows: TeamRow[] = groups.map(g => {
     const parent = parents.get(g.ref);
@@ -36,8 +43,8 @@ export function TeamsTable(props: {
       }/${g.goldenPath.eligible})`,
       behind: (g.drift.minor ?? 0) + (g.drift.major ?? 0),
       hoursSaved: Math.round(g.hoursSaved),
-      levels: Object.entries(levels)
-        .map(([level, n]) => `${level} ${n}`)
+      levels: orderLevels(Object.keys(levels), definition)
+        .map(level => `${level} ${levels[level]}`)
         .join(', '),
     };
   });

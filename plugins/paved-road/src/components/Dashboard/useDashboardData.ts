@@ -25,6 +25,11 @@ export function useDashboardData(filters: DashboardFilters) {
         : api.getAggregates(),
     [api, kind, type, lifecycle],
   );
+  // The definitions give the levels' ladder order (one request, revalidated by ETag).
+  const definitions = useAsync(
+    async () => (await api.listScorecards()).scorecards,
+    [api],
+  );
   const tree = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Group' },
@@ -60,5 +65,5 @@ export function useDashboardData(filters: DashboardFilters) {
     [api, scopeRef],
   );
 
-  return { aggregates, tree, scope, history };
+  return { aggregates, tree, scope, history, definitions };
 }
