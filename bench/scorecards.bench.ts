@@ -20,7 +20,7 @@
  *
  * Options: --sizes N,M  --db postgres|sqlite  --concurrency C (default 10)
  *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
- *   --ti-timeout-minutes M (default 12)
+ *   --ti-timeout-minutes M (default 12)  --heap-limit-mb N (each phase's V8 old space)
  */
 import { spawn } from 'node:child_process';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -42,6 +42,8 @@ const CONCURRENCY = Number(arg('concurrency', '10'));
 const TECH_INSIGHTS = !flag('no-tech-insights');
 const RENDER = !flag('no-render');
 const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '12')) * 60_000;
+/** Caps each phase's V8 old space, as a container's memory limit would. */
+const HEAP_LIMIT_MB = arg('heap-limit-mb', '');
 
 /** A schedule that never fires during a run: every pass here is started explicitly. */
 const IDLE_SCHEDULE = {
@@ -291,6 +293,7 @@ function inChild(phase: string, size: number): Promise<any> {
       process.execPath,
       [
         '--expose-gc',
+        ...(HEAP_LIMIT_MB ? [`--max-old-space-size=${HEAP_LIMIT_MB}`] : []),
         ...process.execArgv,
         __filename,
         ...args,
@@ -353,7 +356,9 @@ async function main() {
   log(
     `Paved Road scorecards benchmark (${DB}, Node ${process.version}, ${
       require('node:os').cpus().length
-    } cores, ${CONCURRENCY} concurrent clients)`,
+    } cores, ${CONCURRENCY} concurrent clients${
+      HEAP_LIMIT_MB ? `, V8 old space capped at ${HEAP_LIMIT_MB} MiB` : ''
+    })`,
   );
   if (RENDER && ensureAppBuilt(flag('build-app'))) {
     log('Built packages/app for the dashboard render measurement.');

@@ -72,8 +72,10 @@ export function pavedRoadEquivalentConfig(): JsonObject {
 
 class Timeout extends Error {}
 
-/** Entities per bulk check request (see the bulk run below). */
-const BULK_BATCH = 10_000;
+/** The most entities one bulk check request covers whole (see the bulk run below). */
+const BULK_ALL_MAX = 10_000;
+/** Entity refs per bulk request beyond that: the request body limit is 100 kB. */
+const BULK_BATCH = 2_500;
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -92,7 +94,7 @@ export async function runTechInsights(options: {
   timeoutMs: number;
   concurrency: number;
   requests: number;
-  /** Entities per bulk check request; default BULK_BATCH. */
+  /** Entity refs per bulk check request, even for small catalogs; default: one request up to BULK_ALL_MAX entities, else BULK_BATCH. */
   bulkBatch?: number;
   /** Defaults to `paved_road_bench_ti_`; the databases are dropped before and after. */
   databasePrefix?: string;
@@ -178,24 +180,26 @@ export async function runTechInsights(options: {
     figures.schedulerDelayMs = run!.startedAt - up;
     figures.retrieverHandlerMs = run!.finishedAt! - run!.startedAt;
 
-    // The bulk run: every entity with facts, all twenty checks. One request covers the
-    // whole catalog up to BULK_BATCH entities; beyond that its JSON answer (about 11 kB
-    // per entity) passes V8's largest string and the endpoint fails ("Invalid string
-    // length"), so larger catalogs are checked in consecutive batches of refs.
+    // The bulk run: every entity with facts, all twenty checks. One request
+    // (`entities: []`) covers the whole catalog up to BULK_ALL_MAX entities; beyond that
+    // its JSON answer (about 11 kB per entity) passes V8's largest string and the
+    // endpoint fails ("Invalid string length"), so larger catalogs are checked in
+    // consecutive requests naming BULK_BATCH entity refs each (the most a 100 kB request
+    // body holds).
     phase = 'bulk checks';
     const bulkStart = performance.now();
     phaseStart = bulkStart;
     const refs = entities.map(e => stringifyEntityRef(e));
     const batchSize = options.bulkBatch ?? BULK_BATCH;
     const batches =
-      refs.length <= batchSize
+      refs.length <= BULK_ALL_MAX && !options.bulkBatch
         ? [[]]
         : Array.from({ length: Math.ceil(refs.length / batchSize) }, (_, i) =>
             refs.slice(i * batchSize, (i + 1) * batchSize),
           );
     if (batches.length > 1) {
       notes.push(
-        `bulk check run in ${batches.length} requests of up to ${batchSize} entities: one request for all ${refs.length} fails (its answer exceeds V8's largest string)`,
+        `bulk check run in ${batches.length} requests of ${batchSize} entities: one request for all ${refs.length} fails (its answer exceeds V8's largest string)`,
       );
     }
     const tally = passTally(entities);

@@ -203,6 +203,46 @@ describe('DatabaseResultsStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads one entity with its results in scorecard order, or with none, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const two = evaluation('orders-api', 'gold');
+      two.results = [
+        { ...two.results[0], scorecardId: 'production-readiness' },
+        two.results[0],
+      ];
+      const none = evaluation('cart-api', null);
+      none.results = [];
+      await store.saveEvaluations([two, none], 'p');
+
+      const orders = await store.getEntity('component:default/orders-api');
+      expect(orders?.entity).toMatchObject({
+        entityRef: 'component:default/orders-api',
+        goldenPath: true,
+        stale: false,
+      });
+      expect(orders?.results.map(r => r.scorecardId)).toEqual([
+        'golden-path-adoption',
+        'production-readiness',
+      ]);
+      expect(orders?.results[0]).toEqual({
+        scorecardId: 'golden-path-adoption',
+        level: 'gold',
+        nextLevel: null,
+        missingForNext: [],
+        checks: [
+          { checkId: 'scaffolded', status: 'pass' },
+          { checkId: 'version-current', status: 'pass' },
+        ],
+      });
+      const cart = await store.getEntity('component:default/cart-api');
+      expect(cart?.entity.entityRef).toBe('component:default/cart-api');
+      expect(cart?.results).toEqual([]);
+      expect(await store.getEntity('component:default/nope')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps results marked stale, pushed facts, state and snapshots on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

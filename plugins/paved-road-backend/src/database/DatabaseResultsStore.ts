@@ -33,6 +33,11 @@ export const SNAPSHOT_TOTALS = '_totals';
 
 /** Rows per statement: well below SQLite's bound-parameter limit. */
 const CHUNK = 40;
+/**
+ * Rows per insert of a pass's results on PostgreSQL: far below its 65,535 bound
+ * parameters (19 columns a row), and a tenth of the statements SQLite needs.
+ */
+const PG_WRITE_CHUNK = 500;
 
 type EntityRow = {
   entity_ref: string;
@@ -175,7 +180,15 @@ export class DatabaseResultsStore {
     return new DatabaseResultsStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  /** Rows per insert statement of {@link saveEvaluations}. */
+  private readonly writeChunk: number;
+
+  private constructor(private readonly db: Knex) {
+    const client = String(db.client.config.client);
+    this.writeChunk = ['pg', 'postgres', 'postgresql'].includes(client)
+      ? PG_WRITE_CHUNK
+      : CHUNK;
+  }
 
   async getState(key: string): Promise<string | undefined> {
     const row = await this.db(STATE).where({ key }).first();
@@ -273,7 +286,7 @@ export class DatabaseResultsStore {
       })),
     );
     await this.db.transaction(async tx => {
-      for (const part of chunks(entityRows)) {
+      for (const part of chunks(entityRows, this.writeChunk)) {
         await tx(ENTITIES).insert(part).onConflict('entity_ref').merge();
       }
       for (const part of chunks(
@@ -282,7 +295,7 @@ export class DatabaseResultsStore {
       )) {
         await tx(RESULTS).whereIn('entity_ref', part).delete();
       }
-      for (const part of chunks(resultRows)) {
+      for (const part of chunks(resultRows, this.writeChunk)) {
         await tx(RESULTS)
           .insert(part)
           .onConflict(['entity_ref', 'scorecard_id'])
@@ -312,19 +325,28 @@ export class DatabaseResultsStore {
   ): Promise<
     { entity: EvaluatedEntity; results: StoredScorecardResult[] } | undefined
   > {
-    // Both reads at once, and without the entity's facts: this serves every entity page.
-    const [row, results] = await Promise.all([
-      this.db<EntityRow>(ENTITIES)
-        .where({ entity_ref: entityRef })
-        .first(ENTITY_COLUMNS) as Promise<EntityRow | undefined>,
-      this.db<ResultRow>(RESULTS)
-        .where({ entity_ref: entityRef })
-        .orderBy('scorecard_id'),
-    ]);
-    if (!row) return undefined;
+    // One query, without the entity's facts: this serves every entity page. A row per
+    // result (the entity's columns repeated), or one row with no result columns.
+    const rows: Array<EntityRow & Partial<ResultRow>> = await this.db(
+      `${ENTITIES} as e`,
+    )
+      .leftJoin(`${RESULTS} as r`, 'r.entity_ref', 'e.entity_ref')
+      .where('e.entity_ref', entityRef)
+      .select(
+        ...ENTITY_COLUMNS.map(column => `e.${column}`),
+        'r.scorecard_id',
+        'r.level',
+        'r.next_level',
+        'r.missing_for_next',
+        'r.checks',
+      )
+      .orderBy('r.scorecard_id');
+    if (!rows.length) return undefined;
     return {
-      entity: this.toEntity(row),
-      results: results.map(r => this.toResult(r)),
+      entity: this.toEntity(rows[0]),
+      results: rows
+        .filter((r): r is EntityRow & ResultRow => Boolean(r.scorecard_id))
+        .map(r => this.toResult(r)),
     };
   }
 

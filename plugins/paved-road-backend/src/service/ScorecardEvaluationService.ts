@@ -279,6 +279,24 @@ export class ScorecardEvaluationService {
       .map(s => s.evaluate(facts, { entityRef, sourceErrors }));
   }
 
+  #levelIds?: { for: LoadedScorecards; ids: Map<string, string[]> };
+
+  /** Each scorecard's level ids, lowest first (computed once per set of definitions). */
+  private levelIds(): Map<string, string[]> {
+    if (this.#levelIds?.for !== this.scorecards) {
+      this.#levelIds = {
+        for: this.scorecards,
+        ids: new Map(
+          this.scorecards.definitions.map(d => [
+            d.id,
+            d.levels.map(level => level.id),
+          ]),
+        ),
+      };
+    }
+    return this.#levelIds.ids;
+  }
+
   private toEvaluation(
     entity: Entity,
     ref: string,
@@ -294,12 +312,7 @@ export class ScorecardEvaluationService {
       relation('partOf') && relation('partOf')!.startsWith('system:')
         ? relation('partOf')
         : null;
-    const levels = new Map(
-      this.scorecards.definitions.map(d => [
-        d.id,
-        d.levels.map(level => level.id),
-      ]),
-    );
+    const levels = this.levelIds();
     return {
       entity: {
         entityRef: ref,
