@@ -51,6 +51,18 @@ export interface LoadedScorecards {
   hash: string;
 }
 
+type PageContext = {
+  full: boolean;
+  passId: string;
+  scorecards: LoadedScorecards;
+  summary: EvaluationSummary;
+};
+
+type EvaluatedPage = {
+  evaluations: EntityEvaluation[];
+  keptStale: Array<{ ref: string; reason: string }>;
+};
+
 /** Compiles definitions and hashes them with the fact sources they read. */
 export function loadScorecards(
   definitions: ScorecardDefinition[],
@@ -169,15 +181,28 @@ export class ScorecardEvaluationService {
       summary.mode = full ? 'full' : 'incremental';
       await index.refresh();
       const credentials = await auth.getOwnServiceCredentials();
-      for await (const page of catalog.streamEntities(
-        { pageSize: PAGE_SIZE },
-        { credentials },
-      )) {
-        await this.evaluatePage(
-          page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
-          { full, passId, scorecards, summary },
-        );
+      // One page is written while the next is read and evaluated, so the database and
+      // the evaluation work at once; at most two pages are in memory.
+      let writing: Promise<void> = Promise.resolve();
+      try {
+        for await (const page of catalog.streamEntities(
+          { pageSize: PAGE_SIZE },
+          { credentials },
+        )) {
+          const evaluated = await this.readAndEvaluatePage(
+            page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
+            { full, passId, scorecards, summary },
+          );
+          await writing;
+          writing = this.writePage(evaluated, passId, summary);
+          // Handled here so a failed write never goes unobserved; awaited below.
+          writing.catch(() => {});
+        }
+      } finally {
+        // Never leave a write running behind a failed pass.
+        await writing.catch(() => {});
       }
+      await writing;
       if (summary.scanned > 0) {
         summary.removed = await store.removeUnseen(passId);
       } else {
@@ -201,15 +226,17 @@ export class ScorecardEvaluationService {
     return summary;
   }
 
-  private async evaluatePage(
+  /** Reads, evaluates and writes one page of entities. */
+  private async evaluatePage(entities: Entity[], ctx: PageContext) {
+    const evaluated = await this.readAndEvaluatePage(entities, ctx);
+    await this.writePage(evaluated, ctx.passId, ctx.summary);
+  }
+
+  /** What a page's evaluation hands to {@link writePage}. */
+  private async readAndEvaluatePage(
     entities: Entity[],
-    ctx: {
-      full: boolean;
-      passId: string;
-      scorecards: LoadedScorecards;
-      summary: EvaluationSummary;
-    },
-  ) {
+    ctx: PageContext,
+  ): Promise<EvaluatedPage> {
     const { store } = this.options;
     const { summary, scorecards } = ctx;
     summary.scanned += entities.length;
@@ -227,7 +254,7 @@ export class ScorecardEvaluationService {
       );
     });
     summary.unchanged += entities.length - changed.length;
-    if (!changed.length) return;
+    if (!changed.length) return { evaluations: [], keptStale: [] };
     const pushed = await store.getPushedFacts(
       changed.map(e => stringifyEntityRef(e)),
     );
@@ -260,7 +287,16 @@ export class ScorecardEvaluationService {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    await store.saveEvaluations(evaluations, ctx.passId);
+    return { evaluations, keptStale };
+  }
+
+  private async writePage(
+    { evaluations, keptStale }: EvaluatedPage,
+    passId: string,
+    summary: EvaluationSummary,
+  ) {
+    const { store } = this.options;
+    await store.saveEvaluations(evaluations, passId);
     for (const { ref, reason } of keptStale) {
       await store.markStale(reason, [ref]);
     }
