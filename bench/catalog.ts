@@ -16,7 +16,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 
 /** A small deterministic PRNG, so every run benchmarks the same catalog. */
-function random(seed: number) {
+export function random(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

@@ -23,6 +23,7 @@ import {
   techInsightsEquivalentConfig,
   techInsightsEquivalentFactsModule,
 } from './equivalentChecks';
+import { random } from './catalog';
 import { load } from './load';
 
 export interface TechInsightsFigures {
@@ -78,15 +79,6 @@ const BULK_ALL_MAX = 10_000;
 const BULK_BATCH = 2_500;
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** A small deterministic PRNG, so every run loads the same entities. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export async function runTechInsights(options: {
   entities: Entity[];

@@ -1,35 +1,20 @@
-import { parseEntityRef } from '@backstage/catalog-model';
-import { Link, Table, TableColumn } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { EntityResultRow } from '@paved-road/backstage-plugin-common';
 import { pavedRoadApiRef } from '../../api';
 import { DashboardFilters, filtersToQuery } from './useDashboardFilters';
+import { EntityNameLink } from '../shared/EntityNameLink';
 import { shortRef } from '../shared/shortRef';
 
 /** Entities with their level per scorecard, paged by the backend. */
 export function EntitiesTable(props: { filters: DashboardFilters }) {
   const api = useApi(pavedRoadApiRef);
-  const entityRoute = useRouteRef(entityRouteRef);
   const columns: TableColumn<EntityResultRow>[] = [
     {
       title: 'Entity',
       field: 'entityRef',
       highlight: true,
-      render: row => {
-        const ref = parseEntityRef(row.entityRef);
-        return (
-          <Link
-            to={entityRoute({
-              kind: ref.kind,
-              namespace: ref.namespace,
-              name: ref.name,
-            })}
-          >
-            {ref.name}
-          </Link>
-        );
-      },
+      render: row => <EntityNameLink entityRef={row.entityRef} />,
     },
     { title: 'Scorecard', field: 'scorecardId' },
     { title: 'Level', render: row => row.level ?? 'none' },

@@ -1,11 +1,10 @@
-import { parseEntityRef } from '@backstage/catalog-model';
-import { Link, Table, TableColumn } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { EntityResultRow } from '@paved-road/backstage-plugin-common';
 import { pavedRoadApiRef } from '../../api';
 import { CheckStatusLabel } from '../shared/CheckStatusLabel';
 import { DashboardFilters } from './useDashboardFilters';
+import { EntityNameLink } from '../shared/EntityNameLink';
 import { shortRef } from '../shared/shortRef';
 
 /** The scorecard that holds the wrapper test's checks. */
@@ -24,26 +23,12 @@ const WRAPPER_TEST_CHECKS = [
  */
 export function PlatformToolsTable(props: { filters: DashboardFilters }) {
   const api = useApi(pavedRoadApiRef);
-  const entityRoute = useRouteRef(entityRouteRef);
   const { owner, system, kind, type, lifecycle } = props.filters;
   const columns: TableColumn<EntityResultRow>[] = [
     {
       title: 'Platform tool',
       highlight: true,
-      render: row => {
-        const ref = parseEntityRef(row.entityRef);
-        return (
-          <Link
-            to={entityRoute({
-              kind: ref.kind,
-              namespace: ref.namespace,
-              name: ref.name,
-            })}
-          >
-            {ref.name}
-          </Link>
-        );
-      },
+      render: row => <EntityNameLink entityRef={row.entityRef} />,
     },
     ...WRAPPER_TEST_CHECKS.map(
       (check): TableColumn<EntityResultRow> => ({
