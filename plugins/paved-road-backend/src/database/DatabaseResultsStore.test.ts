@@ -191,11 +191,19 @@ describe('DatabaseResultsStore', () => {
         templateRef: 'template:default/api-service',
       });
 
-      await store.markSeen(
-        ['component:default/orders-api', 'component:default/cart-api'],
-        'pass-2',
-      );
-      expect(await store.removeUnseen('pass-2')).toBe(1);
+      // Stored refs read a page of one at a time: payments-api is no longer seen.
+      expect(
+        await store.removeMissing(
+          new Set([
+            'component:default/orders-api',
+            'component:default/cart-api',
+          ]),
+          1,
+        ),
+      ).toBe(1);
+      expect(
+        (await store.getEntity('component:default/orders-api'))?.results,
+      ).toHaveLength(1);
       expect(await store.getEntity('component:default/payments-api')).toBe(
         undefined,
       );
@@ -239,6 +247,19 @@ describe('DatabaseResultsStore', () => {
       expect(cart?.entity.entityRef).toBe('component:default/cart-api');
       expect(cart?.results).toEqual([]);
       expect(await store.getEntity('component:default/nope')).toBeUndefined();
+
+      // The entity endpoint's JSON is the same answer, written without parsing.
+      for (const ref of [
+        'component:default/orders-api',
+        'component:default/cart-api',
+      ]) {
+        expect(JSON.parse(await store.getEntityJson(ref))).toEqual(
+          await store.getEntity(ref),
+        );
+      }
+      expect(
+        JSON.parse(await store.getEntityJson('component:default/nope')),
+      ).toEqual({ entity: null, results: [] });
     },
   );
 
@@ -413,7 +434,28 @@ describe('DatabaseResultsStore', () => {
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
-      // Down one step removes only the results tables.
+      const hasPassIndex = async () => {
+        const name = 'paved_road_entities_pass_idx';
+        const rows =
+          knex.client.config.client === 'pg'
+            ? (
+                await knex.raw(
+                  'select indexname from pg_indexes where indexname = ?',
+                  [name],
+                )
+              ).rows
+            : await knex.raw(
+                "select name from sqlite_master where type = 'index' and name = ?",
+                [name],
+              );
+        return rows.length > 0;
+      };
+      expect(await hasPassIndex()).toBe(false);
+      // Down one step restores the index on pass_id; the next removes only the
+      // results tables.
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await hasPassIndex()).toBe(true);
+      expect(await knex.schema.hasTable('paved_road_results')).toBe(true);
       await knex.migrate.down({ directory: migrationsDir });
       expect(await knex.schema.hasTable('paved_road_results')).toBe(false);
       expect(await knex.schema.hasTable('paved_road_scaffold_events')).toBe(

@@ -224,23 +224,33 @@ export class DatabaseResultsStore {
     return out;
   }
 
-  async markSeen(refs: string[], passId: string): Promise<void> {
-    for (const part of chunks(refs, 500)) {
-      await this.db(ENTITIES)
-        .whereIn('entity_ref', part)
-        .update({ pass_id: passId });
+  /**
+   * Removes the stored entities (and their results) not in `seen`, the refs a pass read
+   * from the catalog: those are gone from it. The stored refs are read in pages.
+   */
+  async removeMissing(seen: ReadonlySet<string>, page = 5000): Promise<number> {
+    const missing: string[] = [];
+    for (let after: string | undefined; ; ) {
+      const query = this.db(ENTITIES)
+        .select('entity_ref')
+        .orderBy('entity_ref')
+        .limit(page);
+      if (after !== undefined) query.where('entity_ref', '>', after);
+      const rows: Array<{ entity_ref: string }> = await query;
+      for (const row of rows) {
+        if (!seen.has(row.entity_ref)) missing.push(row.entity_ref);
+      }
+      if (rows.length < page) break;
+      after = rows[rows.length - 1].entity_ref;
     }
-  }
-
-  /** Removes entities (and their results) no longer in the catalog. */
-  async removeUnseen(passId: string): Promise<number> {
-    const unseen = (builder: Knex.QueryBuilder) =>
-      builder.whereNot('pass_id', passId).orWhereNull('pass_id');
     let removed = 0;
     await this.db.transaction(async tx => {
-      const gone = unseen(tx(ENTITIES).select('entity_ref'));
-      await tx(RESULTS).whereIn('entity_ref', gone).delete();
-      removed = Number(await unseen(tx(ENTITIES)).delete());
+      for (const part of chunks(missing, 500)) {
+        await tx(RESULTS).whereIn('entity_ref', part).delete();
+        removed += Number(
+          await tx(ENTITIES).whereIn('entity_ref', part).delete(),
+        );
+      }
     });
     return removed;
   }
@@ -325,13 +335,56 @@ export class DatabaseResultsStore {
   ): Promise<
     { entity: EvaluatedEntity; results: StoredScorecardResult[] } | undefined
   > {
-    // One query, without the entity's facts: this serves every entity page. A row per
-    // result (the entity's columns repeated), or one row with no result columns.
-    const rows: Array<EntityRow & Partial<ResultRow>> = await this.db(
-      `${ENTITIES} as e`,
-    )
+    const rows = await this.entityRows(entityRef);
+    if (!rows.length) return undefined;
+    return {
+      entity: this.toEntity(rows[0]),
+      results: rows
+        .filter((r): r is EntityRow & ResultRow => Boolean(r.scorecard_id))
+        .map(r => this.toResult(r)),
+    };
+  }
+
+  /**
+   * {@link getEntity} as the JSON of an `EntityResultsResponse`, for the entity endpoint
+   * that every entity page calls: the stored lists of checks and missing checks are JSON
+   * this store wrote, so they are sent as they are rather than parsed and serialised again.
+   */
+  async getEntityJson(entityRef: string): Promise<string> {
+    const rows = await this.entityRows(entityRef);
+    if (!rows.length) return '{"entity":null,"results":[]}';
+    const results = rows
+      .filter(r => r.scorecard_id)
+      .map(
+        r =>
+          `{"scorecardId":${JSON.stringify(
+            r.scorecard_id,
+          )},"level":${JSON.stringify(
+            r.level ?? null,
+          )},"nextLevel":${JSON.stringify(
+            r.next_level ?? null,
+          )},"missingForNext":${r.missing_for_next || '[]'},"checks":${
+            r.checks || '[]'
+          }}`,
+      );
+    return `{"entity":${JSON.stringify(
+      this.toEntity(rows[0]),
+    )},"results":[${results.join(',')}]}`;
+  }
+
+  #entitySql?: string;
+
+  /**
+   * An entity's row joined with its results: a row per result (the entity's columns
+   * repeated), or one row with no result columns. One query without the stored facts;
+   * its SQL is compiled once, as every entity page runs it.
+   */
+  private async entityRows(
+    entityRef: string,
+  ): Promise<Array<EntityRow & Partial<ResultRow>>> {
+    this.#entitySql ??= this.db(`${ENTITIES} as e`)
       .leftJoin(`${RESULTS} as r`, 'r.entity_ref', 'e.entity_ref')
-      .where('e.entity_ref', entityRef)
+      .where('e.entity_ref', '')
       .select(
         ...ENTITY_COLUMNS.map(column => `e.${column}`),
         'r.scorecard_id',
@@ -340,14 +393,11 @@ export class DatabaseResultsStore {
         'r.missing_for_next',
         'r.checks',
       )
-      .orderBy('r.scorecard_id');
-    if (!rows.length) return undefined;
-    return {
-      entity: this.toEntity(rows[0]),
-      results: rows
-        .filter((r): r is EntityRow & ResultRow => Boolean(r.scorecard_id))
-        .map(r => this.toResult(r)),
-    };
+      .orderBy('r.scorecard_id')
+      .toSQL().sql;
+    const answer = await this.db.raw(this.#entitySql, [entityRef]);
+    // PostgreSQL answers a result object, SQLite an array of rows.
+    return Array.isArray(answer) ? answer : answer.rows;
   }
 
   async listResults(

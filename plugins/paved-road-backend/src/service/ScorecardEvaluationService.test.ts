@@ -48,11 +48,20 @@ describe('ScorecardEvaluationService', () => {
     const auth = mockServices.auth();
     const definitions = await readScorecardDefinitions(new ConfigReader({}));
     const broken = { on: false };
+    /** Names of entities the catalog no longer returns. */
+    const gone = new Set<string>();
     const catalogProxy = new Proxy(catalog, {
       get(target, prop) {
         if (prop === 'streamEntities' && broken.on) {
           return () => {
             throw new Error('catalog unreachable');
+          };
+        }
+        if (prop === 'streamEntities' && gone.size) {
+          return async function* remaining(...args: any[]) {
+            for await (const page of (target.streamEntities as any)(...args)) {
+              yield (page as Entity[]).filter(e => !gone.has(e.metadata.name));
+            }
           };
         }
         const value = (target as any)[prop];
@@ -69,7 +78,7 @@ describe('ScorecardEvaluationService', () => {
       scorecards: loadScorecards(definitions, ['entity', 'flaky']),
       historyRetentionDays: 90,
     });
-    return { service, store, entities, failing, broken };
+    return { service, store, entities, failing, broken, gone };
   }
 
   it('keeps the last results and marks them stale when a source or the catalog fails', async () => {
@@ -118,6 +127,29 @@ describe('ScorecardEvaluationService', () => {
     expect((await store.getEntity('component:default/two'))?.entity.stale).toBe(
       false,
     );
+  });
+
+  it('removes the entities gone from the catalog, changed or unchanged', async () => {
+    const { service, store, entities, gone } = await setup();
+    await service.evaluate();
+    gone.add('one');
+    expect(await service.evaluate()).toMatchObject({
+      scanned: 1,
+      unchanged: 1,
+      removed: 1,
+    });
+    expect(await store.getEntity('component:default/one')).toBeUndefined();
+    expect(await store.getEntity('component:default/two')).toBeDefined();
+
+    gone.clear();
+    gone.add('two');
+    entities[0].metadata.etag = 'one-2';
+    expect(await service.evaluate()).toMatchObject({
+      evaluated: 1,
+      removed: 1,
+    });
+    expect(await store.getEntity('component:default/one')).toBeDefined();
+    expect(await store.getEntity('component:default/two')).toBeUndefined();
   });
 
   it('re-evaluates everything when the definitions change', async () => {

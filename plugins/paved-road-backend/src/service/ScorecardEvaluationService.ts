@@ -56,6 +56,8 @@ type PageContext = {
   passId: string;
   scorecards: LoadedScorecards;
   summary: EvaluationSummary;
+  /** A pass's scanned entity refs, to remove the stored entities it did not see. */
+  seen?: Set<string>;
 };
 
 type EvaluatedPage = {
@@ -184,6 +186,10 @@ export class ScorecardEvaluationService {
       // One page is written while the next is read and evaluated, so the database and
       // the evaluation work at once; at most two pages are in memory.
       let writing: Promise<void> = Promise.resolve();
+      // The refs the catalog returned (tens of bytes each): the stored entities not
+      // among them are gone from the catalog. Kept in memory rather than written to
+      // every row, so an incremental pass writes only what changed.
+      const seen = new Set<string>();
       try {
         for await (const page of catalog.streamEntities(
           { pageSize: PAGE_SIZE },
@@ -191,7 +197,7 @@ export class ScorecardEvaluationService {
         )) {
           const evaluated = await this.readAndEvaluatePage(
             page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
-            { full, passId, scorecards, summary },
+            { full, passId, scorecards, summary, seen },
           );
           await writing;
           writing = this.writePage(evaluated, passId, summary);
@@ -204,7 +210,7 @@ export class ScorecardEvaluationService {
       }
       await writing;
       if (summary.scanned > 0) {
-        summary.removed = await store.removeUnseen(passId);
+        summary.removed = await store.removeMissing(seen);
       } else {
         // An empty answer is more likely a misconfigured catalog than an empty one.
         logger.warn('The catalog returned no entities; stored results kept');
@@ -241,19 +247,25 @@ export class ScorecardEvaluationService {
     const { summary, scorecards } = ctx;
     summary.scanned += entities.length;
     const refs = entities.map(e => stringifyEntityRef(e));
+    for (const ref of refs) ctx.seen?.add(ref);
     const stored = await store.getEvaluationKeys(refs);
-    await store.markSeen(refs, ctx.passId);
-    const changed = entities.filter((entity, i) => {
+    const changed: Entity[] = [];
+    let unchanged = 0;
+    entities.forEach((entity, i) => {
       const key = stored.get(refs[i]);
-      return (
+      if (
         ctx.full ||
         !key ||
         key.stale ||
         key.etag !== etagOf(entity) ||
         key.definitionsHash !== scorecards.hash
-      );
+      ) {
+        changed.push(entity);
+      } else {
+        unchanged++;
+      }
     });
-    summary.unchanged += entities.length - changed.length;
+    summary.unchanged += unchanged;
     if (!changed.length) return { evaluations: [], keptStale: [] };
     const pushed = await store.getPushedFacts(
       changed.map(e => stringifyEntityRef(e)),

@@ -9,7 +9,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityResultRow,
-  EntityResultsResponse,
   HistoryResponse,
   pavedRoadEvaluatePermission,
   pavedRoadFactsWritePermission,
@@ -197,19 +196,22 @@ export function addScorecardRoutes(
       // once; the results are sent only if the caller may read the entity.
       const [entityRef, found] = await Promise.all([
         readableEntity(requested, credentials),
-        results.getEntity(requested),
+        results.getEntityJson(requested),
       ]);
-      const stored =
-        entityRef === requested ? found : await results.getEntity(entityRef);
-      // The definitions are served by GET /scorecards (cached by the browser); an
-      // entity's answer stays small because every entity page asks for it.
-      const body: EntityResultsResponse = {
-        entity: stored?.entity ?? null,
-        results: stored?.results ?? [],
-      };
-      // A few kilobytes: compressing them costs the server more than it saves.
-      res.setHeader('Cache-Control', 'private, no-cache, no-transform');
-      res.json(body);
+      // An `EntityResultsResponse`. The definitions are served by GET /scorecards
+      // (cached by the browser); an entity's answer stays small because every entity
+      // page asks for it, and is written as it is: a few kilobytes, which compressing
+      // would cost the server more than it saves.
+      const body =
+        entityRef === requested
+          ? found
+          : await results.getEntityJson(entityRef);
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'Cache-Control': 'private, no-cache, no-transform',
+      });
+      res.end(body);
     },
   );
 
