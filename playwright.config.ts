@@ -1,12 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
+import { chromiumLaunchOptions } from './scripts/chromium';
 
 /**
- * Browser tests against the running dev instance, in Debian's Chromium (no browser
- * download: set PLAYWRIGHT_CHROMIUM to use another executable). The dev instance is
- * started by ./scripts/start unless one already answers on :3000 outside CI.
+ * Browser tests against the running dev instance, in Debian's Chromium (see
+ * scripts/chromium.ts). The dev instance is started by ./scripts/start unless one
+ * already answers on :3000 outside CI.
  */
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   timeout: 150_000,
@@ -43,19 +43,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   outputDir: 'node_modules/.cache/e2e-test-results',
   projects: generateProjects().map(project => ({

@@ -38,6 +38,19 @@ function deepMerge(a: JsonObject, b: JsonObject): JsonObject {
   return out;
 }
 
+/**
+ * Writes PostgreSQL's dirty buffers to disk now (`CHECKPOINT`), so that what an earlier
+ * phase wrote is not flushed while this one is measured.
+ */
+async function checkpoint() {
+  const admin = knexFactory({ client: 'pg', connection: PG_URL });
+  try {
+    await admin.raw('CHECKPOINT');
+  } finally {
+    await admin.destroy();
+  }
+}
+
 /** Drops every PostgreSQL database whose name starts with the prefix. */
 export async function dropDatabases(prefix: string) {
   const admin = knexFactory({ client: 'pg', connection: PG_URL });
@@ -121,6 +134,7 @@ export async function startBenchBackend(options: {
   backend.add(inProcessCatalogServiceFactory(options.entities));
   for (const feature of options.features) backend.add(feature);
   await backend.start();
+  if (options.db === 'postgres') await checkpoint();
 
   return {
     baseUrl,

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/chromium';
 
 const root = resolve(__dirname, '..');
 const appDist = resolve(root, 'packages/app/dist/index.html');
@@ -36,19 +37,7 @@ export async function measureDashboardRender(options: {
   runs: number;
   screenshot?: string;
 }): Promise<RenderFigures> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const page = await browser.newPage({
       viewport: { width: 1440, height: 1000 },

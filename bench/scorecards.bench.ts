@@ -302,7 +302,12 @@ function inChild(phase: string, size: number): Promise<any> {
         '--size',
         String(size),
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        // As deployed backends run (Backstage's Dockerfile sets it): among other
+        // things, the backend then logs JSON rather than colourised text.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
     );
     let out = '';
     child.stdout.on('data', chunk => {

@@ -294,3 +294,57 @@ describe('hours saved and daily totals', () => {
     },
   );
 });
+
+describe('a pass over many pages', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  it.each(databases.eachSupportedId())(
+    'writes pages at once and stores every entity exactly once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseResultsStore.create({
+        database: mockServices.database({ knex }),
+      });
+      // Five pages of 500: several writes in flight while later pages are evaluated.
+      const entities = Array.from({ length: 2300 }, (_, i) =>
+        component(`service-${i}`),
+      );
+      const catalog = catalogServiceMock({ entities });
+      const auth = mockServices.auth();
+      const service = new ScorecardEvaluationService({
+        catalog,
+        auth,
+        logger: mockServices.logger.mock(),
+        store,
+        index: new CatalogIndex({ catalog, auth }),
+        factSources: [entityFactSource],
+        scorecards: loadScorecards(
+          await readScorecardDefinitions(new ConfigReader({})),
+          ['entity'],
+        ),
+        historyRetentionDays: 90,
+      });
+      expect(await service.evaluate()).toMatchObject({
+        scanned: 2300,
+        evaluated: 2300,
+        removed: 0,
+      });
+      const [{ n }] = await knex('paved_road_entities').count({ n: '*' });
+      expect(Number(n)).toBe(2300);
+      const [{ r }] = await knex('paved_road_results').countDistinct({
+        r: 'entity_ref',
+      });
+      expect(Number(r)).toBe(2300);
+      expect((await service.storedAggregates())!.org.entities).toBe(2300);
+
+      // Everything unchanged but one entity: only that one is evaluated again.
+      entities[7].metadata.etag = 'changed';
+      expect(await service.evaluate()).toMatchObject({
+        scanned: 2300,
+        evaluated: 1,
+        unchanged: 2299,
+        removed: 0,
+      });
+    },
+  );
+});

@@ -22,6 +22,8 @@ import { collectFacts } from './factSources';
 
 const PAGE_SIZE = 500;
 const CONCURRENCY = 8;
+/** Pages a pass writes at once, each in its own transaction. */
+const WRITES_IN_FLIGHT = 2;
 const HASH_KEY = 'definitions_hash';
 const LAST_PASS_KEY = 'last_pass_at';
 const AGGREGATES_KEY = 'aggregates';
@@ -183,9 +185,12 @@ export class ScorecardEvaluationService {
       summary.mode = full ? 'full' : 'incremental';
       await index.refresh();
       const credentials = await auth.getOwnServiceCredentials();
-      // One page is written while the next is read and evaluated, so the database and
-      // the evaluation work at once; at most two pages are in memory.
-      let writing: Promise<void> = Promise.resolve();
+      // Pages are written while the next is read and evaluated, so the database and
+      // the evaluation work at once: up to WRITES_IN_FLIGHT pages at a time, each in
+      // its own transaction on its own connection (their entities differ), so the
+      // database can use more than one core; at most WRITES_IN_FLIGHT + 1 pages are in
+      // memory.
+      const writes: Array<Promise<void>> = [];
       // The refs the catalog returned (tens of bytes each): the stored entities not
       // among them are gone from the catalog. Kept in memory rather than written to
       // every row, so an incremental pass writes only what changed.
@@ -199,16 +204,17 @@ export class ScorecardEvaluationService {
             page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
             { full, passId, scorecards, summary, seen },
           );
-          await writing;
-          writing = this.writePage(evaluated, passId, summary);
+          if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
+          const writing = this.writePage(evaluated, passId, summary);
           // Handled here so a failed write never goes unobserved; awaited below.
           writing.catch(() => {});
+          writes.push(writing);
         }
       } finally {
         // Never leave a write running behind a failed pass.
-        await writing.catch(() => {});
+        await Promise.allSettled(writes);
       }
-      await writing;
+      for (const writing of writes) await writing;
       if (summary.scanned > 0) {
         summary.removed = await store.removeMissing(seen);
       } else {

@@ -67,7 +67,7 @@ export const productionReadiness: ScorecardDefinition = {
     {
       id: 'owner',
       title: 'Has an owner that exists',
-      description: 'spec.owner names a group in the catalog.',
+      description: '`spec.owner` names a group in the catalog.',
       level: 'bronze',
       rule: { 'owner.exists': true },
       remediation: { markdown: 'Set `spec.owner` to an existing group.' },

@@ -13,6 +13,20 @@ import { orderLevels } from './levelOrder';
 /** The scorecard whose lowest level means "scaffolded from a golden path". */
 export const GOLDEN_PATH_SCORECARD = 'golden-path-adoption';
 
+/**
+ * The scorecard whose levels the dashboard shows: the one filtered by when the scope has
+ * results on it, else the first besides golden-path adoption (whose figures have a card
+ * of their own), else the first.
+ */
+export function shownScorecard(
+  scope: Pick<ScopeAggregate, 'scorecards'>,
+  requested?: string,
+): string | undefined {
+  const ids = Object.keys(scope.scorecards);
+  if (requested && scope.scorecards[requested]) return requested;
+  return ids.find(id => id !== GOLDEN_PATH_SCORECARD) ?? ids[0];
+}
+
 const pct = (value: number) => `${Math.round(value * 100)}%`;
 
 function Kpi(props: {
@@ -179,12 +193,7 @@ export function KpiCards(props: {
 }) {
   const { scope, history } = props;
   const totals = props.totals ?? [];
-  const scorecardId =
-    props.scorecardId && scope.scorecards[props.scorecardId]
-      ? props.scorecardId
-      : Object.keys(scope.scorecards).find(
-          id => id !== GOLDEN_PATH_SCORECARD,
-        ) ?? Object.keys(scope.scorecards)[0];
+  const scorecardId = shownScorecard(scope, props.scorecardId);
   const levels = scorecardId ? scope.scorecards[scorecardId].levels : {};
   const definition = props.definitions?.find(d => d.id === scorecardId);
   const levelIds = orderLevels(Object.keys(levels), definition);

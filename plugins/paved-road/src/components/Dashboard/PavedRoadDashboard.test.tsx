@@ -121,6 +121,14 @@ describe('PavedRoadDashboard', () => {
     expect(
       within(headline).queryByText(/No daily history/),
     ).not.toBeInTheDocument();
+    // Without a scorecard filter, the teams' levels are the headline scorecard's.
+    const teams = screen.getByRole('region', { name: 'Teams' });
+    expect(
+      within(teams).getByText('Levels (production-readiness)'),
+    ).toBeInTheDocument();
+    expect(
+      await within(teams).findByText('none 1, bronze 6, silver 1, gold 0'),
+    ).toBeInTheDocument();
     expect(await screen.findByText('Golden paths (1)')).toBeInTheDocument();
     // Golden paths: the scope's entities per template, their drift and hours saved.
     const templates = screen.getByRole('region', { name: 'Templates' });

@@ -13,7 +13,7 @@ import { ChecksTable } from './ChecksTable';
 import { CsvExportButton } from './CsvExportButton';
 import { DashboardFilterBar } from './DashboardFilterBar';
 import { EntitiesTable } from './EntitiesTable';
-import { KpiCards } from './KpiCards';
+import { KpiCards, shownScorecard } from './KpiCards';
 import { PlatformToolsTable } from './PlatformToolsTable';
 import { TeamsTable } from './TeamsTable';
 import { useDashboardData } from './useDashboardData';
@@ -44,6 +44,10 @@ export function PavedRoadDashboard() {
   const entityFiltered = Boolean(
     filters.kind || filters.type || filters.lifecycle,
   );
+  // The headline levels and the teams' levels show the same scorecard.
+  const scorecardId = scope
+    ? shownScorecard(scope, filters.scorecard)
+    : filters.scorecard;
 
   let body;
   if (aggregates.loading) {
@@ -75,7 +79,7 @@ export function PavedRoadDashboard() {
               scope={scope}
               history={history.value?.items ?? []}
               totals={history.value?.totals}
-              scorecardId={filters.scorecard}
+              scorecardId={scorecardId}
               definitions={definitions.value}
             />
           ) : (
@@ -102,7 +106,7 @@ export function PavedRoadDashboard() {
           <TeamsTable
             groups={data.groups}
             parents={tree.value ?? new Map()}
-            scorecardId={filters.scorecard}
+            scorecardId={scorecardId}
             definitions={definitions.value}
             onSelect={ref => setFilter('owner', ref)}
           />

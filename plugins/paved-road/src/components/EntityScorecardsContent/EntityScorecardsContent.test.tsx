@@ -52,6 +52,8 @@ describe('EntityScorecardsContent', () => {
     }
     expect(screen.getByText('Why: escape hatch: PLAT-42')).toBeInTheDocument();
     expect(screen.getByText('every')).toBeInTheDocument(); // markdown bold
+    // Descriptions are Markdown too: code, not backticks.
+    expect(screen.getByText('spec.owner').tagName).toBe('CODE');
     expect(screen.getByRole('link', { name: /How to fix it/ })).toHaveAttribute(
       'href',
       'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/',

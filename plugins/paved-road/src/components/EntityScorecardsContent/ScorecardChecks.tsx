@@ -32,8 +32,8 @@ function CheckItem(props: { check: ScorecardCheck; result?: CheckResult }) {
         primary={<Typography variant="subtitle2">{check.title}</Typography>}
         secondary={
           <>
-            <Typography variant="body2" color="textSecondary">
-              {check.description}
+            <Typography variant="body2" color="textSecondary" component="div">
+              <MarkdownContent content={check.description} />
             </Typography>
             {result?.reason && (
               <Typography variant="body2">Why: {result.reason}</Typography>
