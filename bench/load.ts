@@ -1,19 +1,26 @@
 /*
- * A closed-loop load generator: `concurrency` clients, each sending its next request as
- * soon as the previous one answers, in a worker thread (its own event loop, so the
- * client's work does not queue behind the server's). Returns latency percentiles.
+ * A load generator in a worker thread (its own event loop, so the client's work does not
+ * queue behind the server's), in one of two shapes:
+ *
+ *   - closed loop (`concurrency`): that many clients, each sending its next request as
+ *     soon as the previous one answers. It measures capacity: with no think time the
+ *     server is saturated, and latency is about concurrency / throughput.
+ *   - open loop (`rate`): requests sent at a fixed rate whatever the answers, as many
+ *     independent users do; each latency runs from the request's scheduled send time, so
+ *     time spent waiting behind a slow answer counts (no coordinated omission).
+ *
+ * Returns latency percentiles and throughput.
  */
 import { Worker } from 'node:worker_threads';
 
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { urls, method, body, token, concurrency, requests } = workerData;
-// One kept-alive connection per client, as a browser keeps its connection to the
-// backend. The body is read but not decompressed: what is timed is the server's answer
-// to its last byte, and the client's own CPU (on the machine it shares with the server)
-// stays small.
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const { urls, method, body, token, concurrency, rate, requests } = workerData;
+// Kept-alive connections, as a browser keeps its connection to the backend. The body is
+// read but not decompressed: what is timed is the server's answer to its last byte, and
+// the client's own CPU (on the machine it shares with the server) stays small.
+const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? 256 : concurrency });
 const headers = {
   authorization: 'Bearer ' + token,
   'content-type': 'application/json',
@@ -30,31 +37,56 @@ function send(url) {
     request.end(body);
   });
 }
-(async () => {
-  const latencies = [];
+const latencies = [];
+let failures = 0;
+let firstError;
+async function measure(i, start) {
+  const url = urls[i % urls.length];
+  try {
+    const status = await send(url);
+    if (status < 200 || status >= 300) {
+      failures++;
+      firstError ??= url + ': ' + status;
+    }
+  } catch (e) {
+    failures++;
+    firstError ??= url + ': ' + e.message;
+  }
+  latencies.push(performance.now() - start);
+}
+async function closedLoop() {
   let next = 0;
-  let failures = 0;
-  let firstError;
   async function client() {
     while (next < requests) {
       const i = next++;
-      const url = urls[i % urls.length];
-      const start = performance.now();
-      try {
-        const status = await send(url);
-        if (status < 200 || status >= 300) {
-          failures++;
-          firstError ??= url + ': ' + status;
-        }
-      } catch (e) {
-        failures++;
-        firstError ??= url + ': ' + e.message;
-      }
-      latencies.push(performance.now() - start);
+      await measure(i, performance.now());
     }
   }
-  const wall = performance.now();
   await Promise.all(Array.from({ length: concurrency }, client));
+}
+function openLoop() {
+  return new Promise(resolve => {
+    const begin = performance.now();
+    const interval = 1000 / rate;
+    const inFlight = [];
+    let next = 0;
+    (function tick() {
+      const now = performance.now();
+      while (next < requests && begin + next * interval <= now) {
+        inFlight.push(measure(next, begin + next * interval));
+        next++;
+      }
+      if (next < requests) {
+        setTimeout(tick, Math.max(0, begin + next * interval - performance.now()));
+      } else {
+        Promise.all(inFlight).then(resolve);
+      }
+    })();
+  });
+}
+(async () => {
+  const wall = performance.now();
+  await (rate ? openLoop() : closedLoop());
   agent.destroy();
   parentPort.postMessage({ latencies, failures, firstError, wallMs: performance.now() - wall });
 })();
@@ -62,23 +94,33 @@ function send(url) {
 
 export interface LoadResult {
   requests: number;
-  concurrency: number;
+  /** Closed loop: the number of clients. */
+  concurrency?: number;
+  /** Open loop: the offered rate, requests per second. */
+  rate?: number;
   p50: number;
   p99: number;
   max: number;
+  /** Answers per second over the run. */
   throughput: number;
 }
 
 export async function load(options: {
   urls: string[];
   token: string;
-  concurrency: number;
   requests: number;
+  /** Closed loop with this many clients; give this or `rate`. */
+  concurrency?: number;
+  /** Open loop at this many requests per second. */
+  rate?: number;
   method?: string;
   body?: string;
   /** Requests sent first and not measured (connection setup, JIT, caches). */
   warmup?: number;
 }): Promise<LoadResult> {
+  if (!options.concurrency === !options.rate) {
+    throw new Error('load() takes either concurrency or rate');
+  }
   const run = (requests: number) =>
     new Promise<{
       latencies: number[];
@@ -88,7 +130,12 @@ export async function load(options: {
     }>((resolve, reject) => {
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { ...options, method: options.method ?? 'GET', requests },
+        workerData: {
+          ...options,
+          method: options.method ?? 'GET',
+          rate: options.rate ?? 0,
+          requests,
+        },
       });
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -108,6 +155,7 @@ export async function load(options: {
   return {
     requests: latencies.length,
     concurrency: options.concurrency,
+    rate: options.rate,
     p50: at(0.5),
     p99: at(0.99),
     max: latencies[latencies.length - 1],

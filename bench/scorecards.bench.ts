@@ -18,7 +18,8 @@
  *   npm run bench                                   # 10k, 50k and 100k on PostgreSQL
  *   npm run bench -- --sizes 1000 --db sqlite --no-tech-insights --no-render
  *
- * Options: --sizes N,M  --db postgres|sqlite  --concurrency C (default 10)
+ * Options: --sizes N,M  --db postgres|sqlite  --rate R (default 200/s, open loop)
+ *   --concurrency C (default 10, closed loop)
  *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
  *   --ti-timeout-minutes M (default 12)  --heap-limit-mb N (each phase's V8 old space)
  */
@@ -39,6 +40,8 @@ const flag = (name: string) => args.includes(`--${name}`);
 const SIZES = arg('sizes', '10000,50000,100000').split(',').map(Number);
 const DB = arg('db', 'postgres') as 'postgres' | 'sqlite';
 const CONCURRENCY = Number(arg('concurrency', '10'));
+/** Requests per second of the open-loop (latency) runs. */
+const RATE = Number(arg('rate', '200'));
 const TECH_INSIGHTS = !flag('no-tech-insights');
 const RENDER = !flag('no-render');
 const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '12')) * 60_000;
@@ -58,7 +61,11 @@ const ms = (value: number) =>
 const latency = (r: LoadResult) =>
   `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${
     r.requests
-  } requests, ${r.concurrency} concurrent, ${Math.round(r.throughput)}/s)`;
+  } requests, ${
+    r.rate
+      ? `${r.rate}/s offered`
+      : `${r.concurrency} clients, ${Math.round(r.throughput)}/s`
+  })`;
 
 function peakMemory() {
   let peakHeap = 0;
@@ -99,6 +106,9 @@ function entityEndpointLoad(
   backend: BenchBackend,
   entities: Entity[],
   requests: number,
+  shape: { concurrency: number } | { rate: number } = {
+    concurrency: CONCURRENCY,
+  },
 ) {
   return load({
     urls: sampleComponents(entities, 2000).map(
@@ -106,10 +116,27 @@ function entityEndpointLoad(
         `${backend.baseUrl}/api/paved-road/entities/component/default/${e.metadata.name}/scorecards`,
     ),
     token: BENCH_TOKEN,
-    concurrency: CONCURRENCY,
+    ...shape,
     requests,
     warmup: requests / 10,
   });
+}
+
+/**
+ * One endpoint under both load shapes: open loop at RATE (the latency figure) and
+ * closed loop with CONCURRENCY clients (capacity: the server saturated).
+ */
+async function endpointLoads(
+  run: (
+    requests: number,
+    shape: { concurrency: number } | { rate: number },
+  ) => Promise<LoadResult>,
+  requests: { open: number; closed: number },
+) {
+  return {
+    open: await run(requests.open, { rate: RATE }),
+    closed: await run(requests.closed, { concurrency: CONCURRENCY }),
+  };
 }
 
 function log(line: string) {
@@ -203,13 +230,28 @@ async function pavedRoadFigures(entities: Entity[], size: number) {
       }),
     );
 
-    const entityLoad = await entityEndpointLoad(backend, entities, 5000);
-    const aggregatesLoad = await load({
-      urls: [`${backend.baseUrl}/api/paved-road/aggregates`],
-      token: BENCH_TOKEN,
-      concurrency: CONCURRENCY,
-      requests: 1000,
-      warmup: 100,
+    const entityLoad = await endpointLoads(
+      (requests, shape) =>
+        entityEndpointLoad(backend, entities, requests, shape),
+      { open: 4000, closed: 5000 },
+    );
+    const plain = (path: string) => (requests: number, shape: object) =>
+      load({
+        urls: [`${backend.baseUrl}${path}`],
+        token: BENCH_TOKEN,
+        ...shape,
+        requests,
+        warmup: requests / 10,
+      });
+    const aggregatesLoad = await endpointLoads(
+      plain('/api/paved-road/aggregates'),
+      { open: 2000, closed: 1000 },
+    );
+    // The floor any endpoint of this backend stands on: the same middleware, token
+    // check and logging, and no work of its own.
+    const healthLoad = await endpointLoads(plain('/api/paved-road/health'), {
+      open: 2000,
+      closed: 5000,
     });
     const aggregatesBytes = Buffer.byteLength(JSON.stringify(aggregates));
 
@@ -232,6 +274,7 @@ async function pavedRoadFigures(entities: Entity[], size: number) {
       incEvaluated: incremental.evaluated,
       entityLoad,
       aggregatesLoad,
+      healthLoad,
       aggregatesBytes,
       render,
       rssBefore,
@@ -361,7 +404,7 @@ async function main() {
   log(
     `Paved Road scorecards benchmark (${DB}, Node ${process.version}, ${
       require('node:os').cpus().length
-    } cores, ${CONCURRENCY} concurrent clients${
+    } cores, open-loop load at ${RATE} requests/s, closed-loop load with ${CONCURRENCY} clients${
       HEAP_LIMIT_MB ? `, V8 old space capped at ${HEAP_LIMIT_MB} MiB` : ''
     })`,
   );
@@ -392,12 +435,14 @@ async function main() {
         r.incEvaluated
       } re-evaluated, aggregates recomputed)`,
     );
-    log(`  GET entity scorecards: ${latency(r.entityLoad)}`);
-    log(
-      `  GET aggregates (${(r.aggregatesBytes / 1024).toFixed(
-        0,
-      )} KiB): ${latency(r.aggregatesLoad)}`,
+    const loads = (name: string, l: { open: LoadResult; closed: LoadResult }) =>
+      log(`  ${name}: ${latency(l.open)}; saturated: ${latency(l.closed)}`);
+    loads('GET entity scorecards', r.entityLoad);
+    loads(
+      `GET aggregates (${(r.aggregatesBytes / 1024).toFixed(0)} KiB)`,
+      r.aggregatesLoad,
     );
+    loads("GET health (the backend's floor)", r.healthLoad);
     if (r.render) {
       log(
         `  dashboard first meaningful render: ${

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
   createServiceFactory,
+  PermissionsService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
@@ -659,6 +660,14 @@ describe('scorecards on the example organisation', () => {
 describe('scorecard permissions', () => {
   it('hides results and refuses evaluation and pushed facts when denied', async () => {
     const { server } = await start({ deny: true });
+    const entity = await request(server)
+      .get('/api/paved-road/entities/component/default/orders-api/scorecards')
+      .set('Authorization', user);
+    expect(entity.status).toBe(404);
+    expect(entity.body.error.message).toBe(
+      'No entity component:default/orders-api in the catalog',
+    );
+
     const results = await request(server)
       .get('/api/paved-road/results')
       .set('Authorization', user);
@@ -697,6 +706,68 @@ describe('scorecard permissions', () => {
       .get('/api/paved-road/results')
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('conditional permissions', () => {
+  it("leaves conditional access to an entity's results to the catalog", async () => {
+    // The catalog resolves the conditions: this one hides payments-api from users.
+    const catalog = catalogServiceMock({ entities: exampleCatalog() });
+    const hidden = 'component:default/payments-api';
+    const conditional = new Proxy(catalog, {
+      get(target, prop) {
+        const value = (target as any)[prop];
+        if (typeof value !== 'function') return value;
+        if (prop !== 'getEntityByRef') return value.bind(target);
+        return (ref: string, opts: { credentials: any }) =>
+          opts.credentials.principal.type === 'user' && ref === hidden
+            ? Promise.resolve(undefined)
+            : value.call(target, ref, opts);
+      },
+    }) as CatalogService;
+    const { server } = await startTestBackend({
+      features: [
+        pavedRoadPlugin,
+        createServiceFactory({
+          service: catalogServiceRef,
+          deps: {},
+          factory: () => conditional,
+        }),
+        // Entity reads are conditional (resolved by the catalog); the rest allowed.
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: (): PermissionsService => ({
+            authorize: async requests =>
+              requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+            authorizeConditional: async requests =>
+              requests.map(() => ({
+                result: AuthorizeResult.CONDITIONAL,
+                pluginId: 'catalog',
+                resourceType: 'catalog-entity',
+                conditions: {
+                  rule: 'IS_ENTITY_OWNER',
+                  resourceType: 'catalog-entity',
+                  params: { claims: ['group:default/orders'] },
+                },
+              })),
+          }),
+        }),
+      ],
+    });
+    const get = (name: string) =>
+      request(server)
+        .get(`/api/paved-road/entities/component/default/${name}/scorecards`)
+        .set('Authorization', user);
+    // The start-up pass stores the results.
+    let orders = await get('orders-api');
+    for (let i = 0; i < 100 && !orders.body.entity; i++) {
+      await new Promise(r => setTimeout(r, 100));
+      orders = await get('orders-api');
+    }
+    expect(orders.status).toBe(200);
+    expect(orders.body.entity.entityRef).toBe('component:default/orders-api');
+    expect((await get('payments-api')).status).toBe(404);
   });
 });
 

@@ -70,15 +70,21 @@ function evaluation(
   };
 }
 
+async function createStoreOn(
+  databaseId: TestDatabaseId,
+  databases: TestDatabases,
+) {
+  const knex = await databases.init(databaseId);
+  const database = mockServices.database({ knex });
+  const store = await DatabaseResultsStore.create({ database });
+  return { knex, store, database };
+}
+
 describe('DatabaseResultsStore', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   async function createStore(databaseId: TestDatabaseId) {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseResultsStore.create({
-      database: mockServices.database({ knex }),
-    });
-    return { knex, store, database: mockServices.database({ knex }) };
+    return createStoreOn(databaseId, databases);
   }
 
   it.each(databases.eachSupportedId())(
@@ -150,46 +156,73 @@ describe('DatabaseResultsStore', () => {
         ]),
       );
 
-      const pages = [];
-      for await (const rows of store.aggregateRows(2)) {
-        pages.push(rows.map(r => r.entityRef));
-      }
-      expect(pages).toEqual([
-        ['component:default/cart-api', 'component:default/orders-api'],
-        ['component:default/payments-api'],
-      ]);
+      // Grouped in SQL: orders-api and cart-api share owner, level and statuses.
+      const groups = await store.aggregateGroups();
+      const golden = {
+        owner: 'group:default/orders',
+        system: 'system:default/order-management',
+        domain: 'domain:default/commerce',
+        goldenPath: true,
+      };
+      expect(groups.results).toEqual(
+        expect.arrayContaining([
+          {
+            ...golden,
+            drift: 'current',
+            scorecardId: 'golden-path-adoption',
+            level: 'gold',
+            statuses: { scaffolded: 'pass', 'version-current': 'pass' },
+            count: 2,
+          },
+          {
+            ...golden,
+            owner: 'group:default/payments',
+            drift: 'major',
+            scorecardId: 'golden-path-adoption',
+            level: null,
+            statuses: { scaffolded: 'pass', 'version-current': 'fail' },
+            count: 1,
+          },
+        ]),
+      );
+      expect(groups.results).toHaveLength(2);
+      expect(groups.entities).toEqual(
+        expect.arrayContaining([
+          {
+            ...golden,
+            drift: 'current',
+            templateRef: 'template:default/api-service',
+            count: 2,
+            recorded: 0,
+            recordedHours: 0,
+          },
+        ]),
+      );
+      expect(groups.entities).toHaveLength(2);
 
-      // Filtered in SQL by kind (case-insensitive), type and lifecycle.
-      const filtered = async (filter: object) => {
-        const refs: string[] = [];
-        for await (const rows of store.aggregateRows(2, filter)) {
-          refs.push(...rows.map(r => r.entityRef));
-        }
-        return refs;
+      // Filtered in SQL by kind (case-insensitive), type and lifecycle, or by refs.
+      const counted = async (filter: object, refs?: Set<string>) => {
+        const counts = await store.aggregateGroups(filter, refs);
+        const sum = (items: Array<{ count: number }>) =>
+          items.reduce((total, g) => total + g.count, 0);
+        return [sum(counts.results), sum(counts.entities)];
       };
       expect(
-        await filtered({
+        await counted({
           kind: 'component',
           type: 'service',
           lifecycle: 'production',
         }),
-      ).toEqual([
-        'component:default/orders-api',
-        'component:default/payments-api',
-      ]);
-      expect(await filtered({ lifecycle: 'experimental' })).toEqual([
-        'component:default/cart-api',
-      ]);
-      expect(await filtered({ kind: 'api' })).toEqual([]);
-      const [row] = (await store.aggregateRows(1).next()).value!;
-      expect(row).toMatchObject({
-        entityRef: 'component:default/cart-api',
-        kind: 'Component',
-        type: 'service',
-        lifecycle: 'experimental',
-        goldenPath: true,
-        templateRef: 'template:default/api-service',
-      });
+      ).toEqual([2, 2]);
+      expect(await counted({ lifecycle: 'experimental' })).toEqual([1, 1]);
+      expect(await counted({ kind: 'api' })).toEqual([0, 0]);
+      expect(
+        await counted(
+          {},
+          new Set(['component:default/cart-api', 'component:default/nope']),
+        ),
+      ).toEqual([1, 1]);
+      expect(await counted({}, new Set())).toEqual([0, 0]);
 
       // Stored refs read a page of one at a time: payments-api is no longer seen.
       expect(
@@ -253,13 +286,13 @@ describe('DatabaseResultsStore', () => {
         'component:default/orders-api',
         'component:default/cart-api',
       ]) {
-        expect(JSON.parse(await store.getEntityJson(ref))).toEqual(
+        expect(JSON.parse((await store.getEntityJson(ref))!)).toEqual(
           await store.getEntity(ref),
         );
       }
-      expect(
-        JSON.parse(await store.getEntityJson('component:default/nope')),
-      ).toEqual({ entity: null, results: [] });
+      expect(await store.getEntityJson('component:default/nope')).toBe(
+        undefined,
+      );
     },
   );
 
@@ -301,16 +334,11 @@ describe('DatabaseResultsStore', () => {
       await store.setState('definitions_hash', 'b');
       expect(await store.getState('definitions_hash')).toBe('b');
 
+      // Every entity's levels are copied from its stored results.
       for (const day of ['2026-01-01', '2026-06-01']) {
-        await store.writeSnapshots(day, [
-          {
-            scope: 'entity',
-            ref: 'component:default/orders-api',
-            scorecardId: 'golden-path-adoption',
-            data: { level: 'gold' },
-          },
-        ]);
+        await store.writeSnapshots(day, []);
       }
+      await store.writeSnapshots('2026-06-01', []);
       expect(await store.hasSnapshot('2026-06-01')).toBe(true);
       expect(await store.pruneSnapshots('2026-03-01')).toBe(1);
       expect(
@@ -404,12 +432,19 @@ describe('DatabaseResultsStore', () => {
       await event('orders-api', 32, '2026-02-01T00:00:00.000Z');
       await event('cart-api', 16, '2026-01-01T00:00:00.000Z');
       expect(await store.scaffoldEventCount()).toBe(3);
-      expect(await store.hoursSavedByEntity()).toEqual(
-        new Map([
-          ['component:default/orders-api', 32],
-          ['component:default/cart-api', 16],
-        ]),
+      // Entities without results are not rolled up.
+      expect((await store.aggregateGroups()).entities).toEqual([]);
+      await store.saveEvaluations(
+        [
+          evaluation('orders-api', 'gold'),
+          evaluation('cart-api', 'gold'),
+          evaluation('payments-api', 'gold'),
+        ],
+        'p',
       );
+      expect((await store.aggregateGroups()).entities).toEqual([
+        expect.objectContaining({ count: 3, recorded: 2, recordedHours: 48 }),
+      ]);
     },
   );
 
@@ -451,8 +486,57 @@ describe('DatabaseResultsStore', () => {
         return rows.length > 0;
       };
       expect(await hasPassIndex()).toBe(false);
-      // Down one step restores the index on pass_id; the next removes only the
-      // results tables.
+      const hasStatuses = () =>
+        knex.schema.hasColumn('paved_road_results', 'check_statuses');
+      expect(await hasStatuses()).toBe(true);
+      // Down one step drops the check statuses, the next restores the index on
+      // pass_id, the next removes only the results tables.
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await hasStatuses()).toBe(false);
+      // Results stored before the column existed get their statuses from their checks.
+      const checks = [
+        { checkId: 'scaffolded', status: 'pass' },
+        { checkId: 'version-current', status: 'fail', reason: 'behind' },
+      ];
+      await knex('paved_road_results').insert([
+        {
+          entity_ref: 'component:default/old',
+          scorecard_id: 'golden-path-adoption',
+          level: null,
+          level_index: -1,
+          next_level: 'bronze',
+          missing_for_next: '[]',
+          checks: JSON.stringify(checks),
+          evaluated_at: new Date(),
+        },
+        {
+          entity_ref: 'component:default/old',
+          scorecard_id: 'documentation-first',
+          level: null,
+          level_index: -1,
+          next_level: 'bronze',
+          missing_for_next: '[]',
+          checks: '[]',
+          evaluated_at: new Date(),
+        },
+      ]);
+      await knex.migrate.up({ directory: migrationsDir });
+      const filled = await knex('paved_road_results')
+        .select('scorecard_id', 'check_statuses')
+        .orderBy('scorecard_id');
+      expect(
+        filled.map(r => [r.scorecard_id, JSON.parse(r.check_statuses)]),
+      ).toEqual([
+        ['documentation-first', {}],
+        [
+          'golden-path-adoption',
+          { scaffolded: 'pass', 'version-current': 'fail' },
+        ],
+      ]);
+      await knex('paved_road_results').delete();
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await hasStatuses()).toBe(false);
+      expect(await knex.schema.hasTable('paved_road_results')).toBe(true);
       await knex.migrate.down({ directory: migrationsDir });
       expect(await hasPassIndex()).toBe(true);
       expect(await knex.schema.hasTable('paved_road_results')).toBe(true);
@@ -461,6 +545,42 @@ describe('DatabaseResultsStore', () => {
       expect(await knex.schema.hasTable('paved_road_scaffold_events')).toBe(
         true,
       );
+    },
+  );
+});
+
+describe('DatabaseResultsStore on PostgreSQL', () => {
+  const postgresOnly = TestDatabases.create({ ids: ['POSTGRES_15'] });
+
+  it.each(postgresOnly.eachSupportedId())(
+    'writes a page again with upserts when another writer stored one of its entities first, on %p',
+    async databaseId => {
+      const { knex, store } = await createStoreOn(databaseId, postgresOnly);
+      const other = evaluation('orders-api', null, {
+        owner: 'group:default/other',
+      });
+      // Another replica's on-demand evaluation of a new entity, not yet committed.
+      const tx = await knex.transaction();
+      await tx('paved_road_entities').insert({
+        entity_ref: other.entity.entityRef,
+        kind: 'Component',
+        owner: 'group:default/other',
+        evaluated_at: new Date(),
+      });
+      const saving = store.saveEvaluations(
+        [evaluation('orders-api', 'gold'), evaluation('cart-api', 'gold')],
+        'pass',
+      );
+      // The COPY waits for the other transaction's row, then meets the duplicate key.
+      await new Promise(resolve => setTimeout(resolve, 300));
+      await tx.commit();
+      await saving;
+      const orders = await store.getEntity('component:default/orders-api');
+      expect(orders?.entity.owner).toBe('group:default/orders');
+      expect(orders?.results.map(r => r.level)).toEqual(['gold']);
+      expect(
+        (await store.getEntity('component:default/cart-api'))?.results,
+      ).toHaveLength(1);
     },
   );
 });

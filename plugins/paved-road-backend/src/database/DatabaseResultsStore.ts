@@ -4,12 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CheckResult,
+  CheckStatus,
   EntityResultRow,
   EvaluatedEntity,
   ScorecardResult,
   StoredScorecardResult,
 } from '@paved-road/backstage-plugin-common';
 import { Knex } from 'knex';
+import { copyRows, PgConnection } from './postgresCopy';
 
 const migrationsDir = resolvePackagePath(
   '@paved-road/backstage-plugin-backend',
@@ -85,6 +87,7 @@ type ResultRow = {
   next_level: string | null;
   missing_for_next: string;
   checks: string;
+  check_statuses: string;
   evaluated_at: Date | string;
 };
 
@@ -134,26 +137,54 @@ export interface AggregatesFilter {
   lifecycle?: string;
 }
 
-/** A row of the aggregate scan. @internal */
-export interface AggregateSourceRow {
-  entityRef: string;
-  kind: string;
-  type: string | null;
-  lifecycle: string | null;
+/** Roll-up attributes that results and entities are grouped by. @internal */
+export interface AggregateGroupKey {
   owner: string | null;
   system: string | null;
   domain: string | null;
   goldenPath: boolean;
-  templateRef: string | null;
   drift: string | null;
+}
+
+/**
+ * Stored results with the same roll-up attributes, scorecard, level and check statuses,
+ * counted. @internal
+ */
+export interface ResultGroup extends AggregateGroupKey {
   scorecardId: string;
   level: string | null;
-  checks: CheckResult[];
+  /** Check id to status, as stored (`check_statuses`). */
+  statuses: Record<string, CheckStatus>;
+  count: number;
+}
+
+/**
+ * Entities with at least one result and the same roll-up attributes and source
+ * template, counted, with how many of them have a recorded scaffold event and those
+ * events' hours (each entity's latest event). @internal
+ */
+export interface EntityGroup extends AggregateGroupKey {
+  templateRef: string | null;
+  count: number;
+  recorded: number;
+  recordedHours: number;
+}
+
+/** What the roll-ups are computed from: {@link DatabaseResultsStore.aggregateGroups}. @internal */
+export interface AggregateGroups {
+  results: ResultGroup[];
+  entities: EntityGroup[];
 }
 
 const toIso = (value: Date | string) => new Date(value).toISOString();
 const parse = <T>(value: string | null | undefined, fallback: T): T =>
   value ? (JSON.parse(value) as T) : fallback;
+
+/** PostgreSQL's SQLSTATE for a duplicate key. */
+const UNIQUE_VIOLATION = '23505';
+
+const columnsOf = <T extends object>(rows: T[]) =>
+  (rows.length ? Object.keys(rows[0]) : []) as Array<keyof T & string>;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -180,14 +211,14 @@ export class DatabaseResultsStore {
     return new DatabaseResultsStore(client);
   }
 
+  private readonly isPostgres: boolean;
   /** Rows per insert statement of {@link saveEvaluations}. */
   private readonly writeChunk: number;
 
   private constructor(private readonly db: Knex) {
     const client = String(db.client.config.client);
-    this.writeChunk = ['pg', 'postgres', 'postgresql'].includes(client)
-      ? PG_WRITE_CHUNK
-      : CHUNK;
+    this.isPostgres = ['pg', 'postgres', 'postgresql'].includes(client);
+    this.writeChunk = this.isPostgres ? PG_WRITE_CHUNK : CHUNK;
   }
 
   async getState(key: string): Promise<string | undefined> {
@@ -224,6 +255,12 @@ export class DatabaseResultsStore {
     return out;
   }
 
+  /** How many entities are stored. */
+  async countEntities(): Promise<number> {
+    const [{ count }] = await this.db(ENTITIES).count({ count: '*' });
+    return Number(count);
+  }
+
   /**
    * Removes the stored entities (and their results) not in `seen`, the refs a pass read
    * from the catalog: those are gone from it. The stored refs are read in pages.
@@ -255,7 +292,12 @@ export class DatabaseResultsStore {
     return removed;
   }
 
-  /** Upserts evaluated entities and replaces their results, in one transaction. */
+  /**
+   * Stores evaluated entities and replaces their results, in one transaction. On
+   * PostgreSQL the rows are deleted and copied in (`COPY`); should another writer store
+   * one of the entities meanwhile (an on-demand re-evaluation on another replica), the
+   * page is written again with upserts.
+   */
   async saveEvaluations(
     evaluations: EntityEvaluation[],
     passId: string,
@@ -292,9 +334,20 @@ export class DatabaseResultsStore {
         next_level: r.nextLevel,
         missing_for_next: JSON.stringify(r.missingForNext),
         checks: JSON.stringify(r.checks),
+        check_statuses: JSON.stringify(
+          Object.fromEntries(r.checks.map(c => [c.checkId, c.status])),
+        ),
         evaluated_at: now,
       })),
     );
+    if (this.isPostgres) {
+      try {
+        await this.copyEvaluations(entityRows, resultRows);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      }
+    }
     await this.db.transaction(async tx => {
       for (const part of chunks(entityRows, this.writeChunk)) {
         await tx(ENTITIES).insert(part).onConflict('entity_ref').merge();
@@ -312,6 +365,34 @@ export class DatabaseResultsStore {
           .merge();
       }
     });
+  }
+
+  /** {@link saveEvaluations} on PostgreSQL: delete the entities' rows, then COPY. */
+  private async copyEvaluations(
+    entityRows: EntityRow[],
+    resultRows: ResultRow[],
+  ): Promise<void> {
+    const refs = entityRows.map(r => r.entity_ref);
+    const connection: PgConnection = await this.db.client.acquireConnection();
+    try {
+      await connection.query('BEGIN');
+      await connection.query(
+        `DELETE FROM ${RESULTS} WHERE entity_ref = ANY($1)`,
+        [refs],
+      );
+      await connection.query(
+        `DELETE FROM ${ENTITIES} WHERE entity_ref = ANY($1)`,
+        [refs],
+      );
+      await copyRows(connection, ENTITIES, columnsOf(entityRows), entityRows);
+      await copyRows(connection, RESULTS, columnsOf(resultRows), resultRows);
+      await connection.query('COMMIT');
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      await this.db.client.releaseConnection(connection);
+    }
   }
 
   /**
@@ -349,10 +430,11 @@ export class DatabaseResultsStore {
    * {@link getEntity} as the JSON of an `EntityResultsResponse`, for the entity endpoint
    * that every entity page calls: the stored lists of checks and missing checks are JSON
    * this store wrote, so they are sent as they are rather than parsed and serialised again.
+   * Undefined when nothing is stored for the entity.
    */
-  async getEntityJson(entityRef: string): Promise<string> {
+  async getEntityJson(entityRef: string): Promise<string | undefined> {
     const rows = await this.entityRows(entityRef);
-    if (!rows.length) return '{"entity":null,"results":[]}';
+    if (!rows.length) return undefined;
     const results = rows
       .filter(r => r.scorecard_id)
       .map(
@@ -450,74 +532,104 @@ export class DatabaseResultsStore {
   }
 
   /**
-   * Every result with its entity's roll-up attributes, for aggregation, in pages (keyset
-   * paging, so memory stays bounded however large the catalog). `filter` keeps only the
-   * entities of that kind, type and lifecycle (in SQL).
+   * The stored results and entities grouped by what the roll-ups need (owner, system,
+   * domain, golden path, drift; scorecard, level and check statuses; source template),
+   * counted in SQL: the answer grows with the organisation's shape, not with the number
+   * of entities. `filter` keeps only entities of that kind, type and lifecycle;
+   * `visible`, only those refs (then queried in chunks of refs).
    */
-  async *aggregateRows(
-    pageSize = 5000,
+  async aggregateGroups(
     filter: AggregatesFilter = {},
-  ): AsyncGenerator<AggregateSourceRow[]> {
-    let after: { ref: string; scorecard: string } | undefined;
-    for (;;) {
-      const query = this.db(`${RESULTS} as r`)
-        .join(`${ENTITIES} as e`, 'e.entity_ref', 'r.entity_ref')
-        .select(
-          'r.entity_ref',
-          'e.kind',
-          'e.type',
-          'e.lifecycle',
-          'e.owner',
-          'e.system',
-          'e.domain',
-          'e.golden_path',
-          'e.template_ref',
-          'e.drift',
-          'r.scorecard_id',
-          'r.level',
-          'r.checks',
-        )
-        .orderBy([
-          { column: 'r.entity_ref', order: 'asc' },
-          { column: 'r.scorecard_id', order: 'asc' },
-        ])
-        .limit(pageSize);
-      if (filter.kind) query.whereRaw('lower(e.kind) = ?', [filter.kind]);
-      if (filter.type) query.where('e.type', filter.type);
-      if (filter.lifecycle) query.where('e.lifecycle', filter.lifecycle);
-      if (after) {
-        const { ref, scorecard } = after;
-        query.where(builder =>
-          builder
-            .where('r.entity_ref', '>', ref)
-            .orWhere(inner =>
-              inner
-                .where('r.entity_ref', ref)
-                .andWhere('r.scorecard_id', '>', scorecard),
-            ),
-        );
+    visible?: ReadonlySet<string>,
+  ): Promise<AggregateGroups> {
+    const out: AggregateGroups = { results: [], entities: [] };
+    const parts = visible ? chunks([...visible], 500) : [undefined];
+    const statuses = new Map<string, Record<string, CheckStatus>>();
+    for (const refs of parts) {
+      const narrow = (query: Knex.QueryBuilder) => {
+        if (filter.kind) query.whereRaw('lower(e.kind) = ?', [filter.kind]);
+        if (filter.type) query.where('e.type', filter.type);
+        if (filter.lifecycle) query.where('e.lifecycle', filter.lifecycle);
+        if (refs) query.whereIn('e.entity_ref', refs);
+        return query;
+      };
+      const keyColumns = [
+        'e.owner',
+        'e.system',
+        'e.domain',
+        'e.golden_path',
+        'e.drift',
+      ];
+      const resultColumns = [
+        ...keyColumns,
+        'r.scorecard_id',
+        'r.level',
+        'r.check_statuses',
+      ];
+      const resultRows = await narrow(
+        this.db(`${RESULTS} as r`)
+          .join(`${ENTITIES} as e`, 'e.entity_ref', 'r.entity_ref')
+          .select(...resultColumns, this.db.raw('count(*) as count'))
+          .groupBy(resultColumns),
+      );
+      for (const row of resultRows) {
+        const json = row.check_statuses ?? '{}';
+        let parsed = statuses.get(json);
+        if (!parsed) {
+          parsed = JSON.parse(json) as Record<string, CheckStatus>;
+          statuses.set(json, parsed);
+        }
+        out.results.push({
+          ...this.toGroupKey(row),
+          scorecardId: row.scorecard_id,
+          level: row.level,
+          statuses: parsed,
+          count: Number(row.count),
+        });
       }
-      const rows = await query;
-      if (!rows.length) return;
-      yield rows.map(row => ({
-        entityRef: row.entity_ref,
-        kind: row.kind,
-        type: row.type,
-        lifecycle: row.lifecycle,
-        owner: row.owner,
-        system: row.system,
-        domain: row.domain,
-        goldenPath: Boolean(row.golden_path),
-        templateRef: row.template_ref,
-        drift: row.drift,
-        scorecardId: row.scorecard_id,
-        level: row.level,
-        checks: parse<CheckResult[]>(row.checks, []),
-      }));
-      const last = rows[rows.length - 1];
-      after = { ref: last.entity_ref, scorecard: last.scorecard_id };
-      if (rows.length < pageSize) return;
+
+      const entityColumns = [...keyColumns, 'e.template_ref'];
+      const entityRows = await narrow(
+        this.db(`${ENTITIES} as e`)
+          .leftJoin(
+            this.latestScaffoldEvents().as('s'),
+            's.entity_ref',
+            'e.entity_ref',
+          )
+          .whereExists(
+            this.db(`${RESULTS} as r`)
+              .select(this.db.raw('1'))
+              .whereRaw('r.entity_ref = e.entity_ref'),
+          )
+          .select(
+            ...entityColumns,
+            this.db.raw('count(*) as count'),
+            this.db.raw('count(s.entity_ref) as recorded'),
+            this.db.raw('coalesce(sum(s.hours_saved), 0) as recorded_hours'),
+          )
+          .groupBy(entityColumns),
+      );
+      for (const row of entityRows) {
+        out.entities.push({
+          ...this.toGroupKey(row),
+          templateRef: row.template_ref,
+          count: Number(row.count),
+          recorded: Number(row.recorded),
+          recordedHours: Number(row.recorded_hours),
+        });
+      }
     }
+    return out;
+  }
+
+  private toGroupKey(row: Record<string, any>): AggregateGroupKey {
+    return {
+      owner: row.owner,
+      system: row.system,
+      domain: row.domain,
+      goldenPath: Boolean(row.golden_path),
+      drift: row.drift,
+    };
   }
 
   /** How many scaffold events there are (they feed hours saved). */
@@ -527,28 +639,27 @@ export class DatabaseResultsStore {
   }
 
   /**
-   * Hours saved declared by each entity's recorded scaffold event. An entity scaffolded
-   * more than once (a retried or repeated run) counts once: its latest event.
+   * Each scaffolded entity's latest scaffold event (`entity_ref`, `hours_saved`), as a
+   * subquery: an entity scaffolded more than once (a retried or repeated run) counts
+   * once, with its latest event's hours.
    */
-  async hoursSavedByEntity(): Promise<Map<string, number>> {
-    const rows: Array<{ entity_ref: string; hours_saved: unknown }> =
-      await this.db(`${SCAFFOLDS} as s`)
-        .select('s.entity_ref', 's.hours_saved')
-        .whereNotExists(
-          this.db(`${SCAFFOLDS} as later`)
-            .select(this.db.raw('1'))
-            .whereRaw('later.entity_ref = s.entity_ref')
-            .andWhere(builder =>
-              builder
-                .whereRaw('later.created_at > s.created_at')
-                .orWhere(inner =>
-                  inner
-                    .whereRaw('later.created_at = s.created_at')
-                    .andWhereRaw('later.id > s.id'),
-                ),
-            ),
-        );
-    return new Map(rows.map(r => [r.entity_ref, Number(r.hours_saved ?? 0)]));
+  private latestScaffoldEvents(): Knex.QueryBuilder {
+    return this.db(`${SCAFFOLDS} as s`)
+      .select('s.entity_ref', 's.hours_saved')
+      .whereNotExists(
+        this.db(`${SCAFFOLDS} as later`)
+          .select(this.db.raw('1'))
+          .whereRaw('later.entity_ref = s.entity_ref')
+          .andWhere(builder =>
+            builder
+              .whereRaw('later.created_at > s.created_at')
+              .orWhere(inner =>
+                inner
+                  .whereRaw('later.created_at = s.created_at')
+                  .andWhereRaw('later.id > s.id'),
+              ),
+          ),
+      );
   }
 
   /** Stored facts of every entity, with its stored levels, for previews. */
@@ -635,7 +746,11 @@ export class DatabaseResultsStore {
     return Boolean(await this.db(SNAPSHOTS).where({ day }).first());
   }
 
-  /** Writes one day's snapshot rows; repeating a day replaces them. */
+  /**
+   * Writes one day's snapshot: every entity's level per scorecard, copied from the
+   * stored results in one statement (`scope` `entity`, data `{"level": ...}`), and the
+   * given rows of the aggregate scopes. Repeating a day replaces it.
+   */
   async writeSnapshots(
     day: string,
     rows: Array<{
@@ -645,9 +760,23 @@ export class DatabaseResultsStore {
       data: unknown;
     }>,
   ): Promise<void> {
+    const levelJson = this.isPostgres
+      ? "json_build_object('level', level)::text"
+      : "json_object('level', level)";
     await this.db.transaction(async tx => {
       await tx(SNAPSHOTS).where({ day }).delete();
-      for (const part of chunks(rows, 100)) {
+      await tx
+        .into(tx.raw('?? (day, scope, ref, scorecard_id, data)', [SNAPSHOTS]))
+        .insert(
+          tx(RESULTS).select(
+            tx.raw('? as day', [day]),
+            tx.raw("'entity' as scope"),
+            'entity_ref',
+            'scorecard_id',
+            tx.raw(`${levelJson} as data`),
+          ),
+        );
+      for (const part of chunks(rows, this.writeChunk)) {
         await tx(SNAPSHOTS).insert(
           part.map(r => ({
             day,
@@ -695,22 +824,6 @@ export class DatabaseResultsStore {
   /** Deletes snapshots older than `day` (exclusive). */
   async pruneSnapshots(beforeDay: string): Promise<number> {
     return this.db(SNAPSHOTS).where('day', '<', beforeDay).delete();
-  }
-
-  /** Entity levels per scorecard, for the daily entity snapshot. */
-  async entityLevels(): Promise<
-    Array<{ entityRef: string; scorecardId: string; level: string | null }>
-  > {
-    const rows = await this.db<ResultRow>(RESULTS).select(
-      'entity_ref',
-      'scorecard_id',
-      'level',
-    );
-    return rows.map(r => ({
-      entityRef: r.entity_ref,
-      scorecardId: r.scorecard_id,
-      level: r.level,
-    }));
   }
 
   private toEntity(row: EntityRow): EvaluatedEntity {

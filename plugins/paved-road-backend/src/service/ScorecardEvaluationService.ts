@@ -216,7 +216,11 @@ export class ScorecardEvaluationService {
       }
       for (const writing of writes) await writing;
       if (summary.scanned > 0) {
-        summary.removed = await store.removeMissing(seen);
+        // Every ref the pass saw is stored now, so more stored entities than refs
+        // seen means some are gone from the catalog; only then are they looked for.
+        if ((await store.countEntities()) > seen.size) {
+          summary.removed = await store.removeMissing(seen);
+        }
       } else {
         // An empty answer is more likely a misconfigured catalog than an empty one.
         logger.warn('The catalog returned no entities; stored results kept');
@@ -415,9 +419,8 @@ export class ScorecardEvaluationService {
     ) {
       return stored;
     }
-    const aggregates = await computeAggregates({
-      rows: store.aggregateRows(),
-      hoursSaved: await store.hoursSavedByEntity(),
+    const aggregates = computeAggregates({
+      groups: await store.aggregateGroups(),
       index,
       evaluatedAt: new Date().toISOString(),
     });
@@ -446,9 +449,10 @@ export class ScorecardEvaluationService {
 
   /**
    * Writes today's snapshot once a day and prunes snapshots beyond the retention: every
-   * entity's level per scorecard; per aggregate scope, the level distribution per
-   * scorecard and the scope's totals (golden-path eligible, adopted and rate, drift
-   * counts, hours saved) under {@link SNAPSHOT_TOTALS}.
+   * entity's level per scorecard (the store copies them from the results); per
+   * aggregate scope, the level distribution per scorecard and the scope's totals
+   * (golden-path eligible, adopted and rate, drift counts, hours saved) under
+   * {@link SNAPSHOT_TOTALS}.
    */
   private async snapshot(aggregates: AggregatesResponse) {
     const { store, historyRetentionDays } = this.options;
@@ -463,12 +467,7 @@ export class ScorecardEvaluationService {
       ref: string;
       scorecardId: string;
       data: unknown;
-    }> = (await store.entityLevels()).map(r => ({
-      scope: 'entity',
-      ref: r.entityRef,
-      scorecardId: r.scorecardId,
-      data: { level: r.level },
-    }));
+    }> = [];
     for (const agg of [
       aggregates.org,
       ...aggregates.groups,

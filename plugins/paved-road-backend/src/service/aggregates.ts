@@ -2,7 +2,11 @@ import {
   AggregatesResponse,
   ScopeAggregate,
 } from '@paved-road/backstage-plugin-common';
-import { AggregateSourceRow } from '../database/DatabaseResultsStore';
+import {
+  AggregateGroupKey,
+  AggregateGroups,
+  EntityGroup,
+} from '../database/DatabaseResultsStore';
 import { CatalogIndex } from './CatalogIndex';
 
 /** The scorecard whose eligibility defines golden-path adoption. */
@@ -10,62 +14,62 @@ export const GOLDEN_PATH_SCORECARD = 'golden-path-adoption';
 
 function emptyScope(scope: ScopeAggregate['scope'], ref: string) {
   return {
-    aggregate: {
-      scope,
-      ref,
-      entities: 0,
-      scorecards: {},
-      goldenPath: { eligible: 0, adopted: 0, rate: 0 },
-      drift: {},
-      hoursSaved: 0,
-      templates: {},
-    } as ScopeAggregate,
-    entities: new Set<string>(),
-  };
+    scope,
+    ref,
+    entities: 0,
+    scorecards: {},
+    goldenPath: { eligible: 0, adopted: 0, rate: 0 },
+    drift: {},
+    hoursSaved: 0,
+    templates: {},
+  } as ScopeAggregate;
 }
 
-type Scope = ReturnType<typeof emptyScope>;
+const bump = (counts: Record<string, number>, key: string, by: number) => {
+  counts[key] = (counts[key] ?? 0) + by;
+};
 
 /**
- * The hours an entity saved: what its recorded scaffold event declared if it has one
- * (`scaffolded`, from `paved-road:adoption:record` or `POST /scaffold-events`);
- * otherwise, for an entity with golden-path provenance (`backstage.io/source-template`),
- * its source template's `backstage.io/time-saved`; otherwise 0. Never both.
+ * The hours a group of entities saved: for each entity, what its recorded scaffold
+ * event declared if it has one (`paved-road:adoption:record` or `POST
+ * /scaffold-events`); otherwise, for an entity with golden-path provenance
+ * (`backstage.io/source-template`), its source template's `backstage.io/time-saved`;
+ * otherwise 0. Never both.
  *
  * @internal
  */
-export function entityHoursSaved(
-  entity: Pick<AggregateSourceRow, 'entityRef' | 'goldenPath' | 'templateRef'>,
-  scaffolded: ReadonlyMap<string, number>,
+export function groupHoursSaved(
+  group: Pick<
+    EntityGroup,
+    'goldenPath' | 'templateRef' | 'count' | 'recorded' | 'recordedHours'
+  >,
   index: Pick<CatalogIndex, 'template'>,
 ): number {
-  const recorded = scaffolded.get(entity.entityRef);
-  if (recorded !== undefined) return recorded;
-  if (entity.goldenPath && entity.templateRef) {
-    return index.template(entity.templateRef).timeSavedHours ?? 0;
-  }
-  return 0;
+  const perTemplate =
+    group.goldenPath && group.templateRef
+      ? index.template(group.templateRef).timeSavedHours ?? 0
+      : 0;
+  return group.recordedHours + (group.count - group.recorded) * perTemplate;
 }
 
 /**
- * Rolls stored results up to the organisation, every group (with its whole subtree:
+ * Rolls the stored results up to the organisation, every group (with its whole subtree:
  * an entity owned by a team counts for its department and organisation too), every
- * system and every domain. `visible` restricts the roll-up to the entities a caller may
- * read. Hours saved follow {@link entityHoursSaved}, once per entity and scope.
+ * system and every domain, from the groups the store counted
+ * ({@link DatabaseResultsStore.aggregateGroups}). An entity has one owner, system and
+ * domain, so each entity counts once per scope. Hours saved follow
+ * {@link groupHoursSaved}.
  *
  * @internal
  */
-export async function computeAggregates(options: {
-  rows: AsyncIterable<AggregateSourceRow[]>;
-  /** Hours declared by each entity's recorded scaffold event. */
-  hoursSaved: ReadonlyMap<string, number>;
+export function computeAggregates(options: {
+  groups: AggregateGroups;
   index: CatalogIndex;
-  visible?: ReadonlySet<string>;
   evaluatedAt: string | null;
-}): Promise<AggregatesResponse> {
-  const { rows, hoursSaved, index, visible } = options;
+}): AggregatesResponse {
+  const { groups, index } = options;
   const org = emptyScope('org', 'org');
-  const scopes = new Map<string, Scope>();
+  const scopes = new Map<string, ScopeAggregate>();
   const scope = (kind: ScopeAggregate['scope'], ref: string) => {
     const key = `${kind}|${ref}`;
     let found = scopes.get(key);
@@ -75,77 +79,74 @@ export async function computeAggregates(options: {
     }
     return found;
   };
-  const ancestors = new Map<string, string[]>();
-
-  function add(row: AggregateSourceRow) {
-    const hours = entityHoursSaved(row, hoursSaved, index);
-    const targets: Scope[] = [org];
-    if (row.owner?.startsWith('group:')) {
-      let chain = ancestors.get(row.owner);
-      if (!chain) {
-        chain = index.ancestorsOf(row.owner);
-        ancestors.set(row.owner, chain);
+  const targets = new Map<string, ScopeAggregate[]>();
+  const targetsOf = ({ owner, system, domain }: AggregateGroupKey) => {
+    const key = JSON.stringify([owner, system, domain]);
+    let found = targets.get(key);
+    if (!found) {
+      found = [org];
+      if (owner?.startsWith('group:')) {
+        found.push(...index.ancestorsOf(owner).map(ref => scope('group', ref)));
       }
-      targets.push(...chain.map(ref => scope('group', ref)));
+      if (system) found.push(scope('system', system));
+      if (domain) found.push(scope('domain', domain));
+      targets.set(key, found);
     }
-    if (row.system) targets.push(scope('system', row.system));
-    if (row.domain) targets.push(scope('domain', row.domain));
+    return found;
+  };
 
-    for (const target of targets) {
-      const agg = target.aggregate;
-      if (!target.entities.has(row.entityRef)) {
-        target.entities.add(row.entityRef);
-        agg.entities += 1;
-        agg.hoursSaved += hours;
-        if (row.goldenPath && row.templateRef) {
-          const template = (agg.templates![row.templateRef] ??= {
-            entities: 0,
-            drift: {},
-            hoursSaved: 0,
-          });
-          const drift = row.drift ?? 'unknown';
-          template.entities += 1;
-          template.drift[drift] = (template.drift[drift] ?? 0) + 1;
-          template.hoursSaved += hours;
-        }
+  for (const group of groups.entities) {
+    const { count, templateRef } = group;
+    const hours = groupHoursSaved(group, index);
+    const drift = group.drift ?? 'unknown';
+    for (const agg of targetsOf(group)) {
+      agg.entities += count;
+      agg.hoursSaved += hours;
+      if (group.goldenPath && templateRef) {
+        const template = (agg.templates![templateRef] ??= {
+          entities: 0,
+          drift: {},
+          hoursSaved: 0,
+        });
+        template.entities += count;
+        bump(template.drift, drift, count);
+        template.hoursSaved += hours;
       }
-      const card = (agg.scorecards[row.scorecardId] ??= {
+    }
+  }
+
+  for (const group of groups.results) {
+    const { count, scorecardId } = group;
+    const statuses = Object.entries(group.statuses);
+    for (const agg of targetsOf(group)) {
+      const card = (agg.scorecards[scorecardId] ??= {
         entities: 0,
         levels: {},
         checks: {},
       });
-      card.entities += 1;
-      const level = row.level ?? 'none';
-      card.levels[level] = (card.levels[level] ?? 0) + 1;
-      for (const check of row.checks) {
-        const counts = (card.checks[check.checkId] ??= {
+      card.entities += count;
+      bump(card.levels, group.level ?? 'none', count);
+      for (const [checkId, status] of statuses) {
+        const counts = (card.checks[checkId] ??= {
           pass: 0,
           fail: 0,
           unknown: 0,
           exempt: 0,
           passRate: 0,
         });
-        counts[check.status] += 1;
+        counts[status] += count;
       }
-      if (row.scorecardId === GOLDEN_PATH_SCORECARD) {
-        agg.goldenPath.eligible += 1;
-        if (row.goldenPath) {
-          agg.goldenPath.adopted += 1;
-          const drift = row.drift ?? 'unknown';
-          agg.drift[drift] = (agg.drift[drift] ?? 0) + 1;
+      if (scorecardId === GOLDEN_PATH_SCORECARD) {
+        agg.goldenPath.eligible += count;
+        if (group.goldenPath) {
+          agg.goldenPath.adopted += count;
+          bump(agg.drift, group.drift ?? 'unknown', count);
         }
       }
     }
   }
 
-  for await (const page of rows) {
-    for (const row of page) {
-      if (visible && !visible.has(row.entityRef)) continue;
-      add(row);
-    }
-  }
-
-  const finish = ({ aggregate }: Scope) => {
+  const finish = (aggregate: ScopeAggregate) => {
     const { goldenPath } = aggregate;
     goldenPath.rate = goldenPath.eligible
       ? goldenPath.adopted / goldenPath.eligible

@@ -27,11 +27,14 @@ import { CachedJsonBody } from './cachedJson';
 import { CatalogIndex } from './CatalogIndex';
 import { toCsv } from './csv';
 import { previewBody, previewDefinition, previewScorecard } from './preview';
-import { readableEntityRefs } from './visibility';
+import { entityReadAccess, readableEntityRefs } from './visibility';
 import { ScorecardEvaluationService } from './ScorecardEvaluationService';
 import { entityRefSchema, parseInput } from './validation';
 
 const ref = entityRefSchema;
+
+/** The entity endpoint's answer for an entity in the catalog not evaluated yet. */
+const NOT_EVALUATED = '{"entity":null,"results":[]}';
 
 const day = z
   .string()
@@ -192,20 +195,29 @@ export function addScorecardRoutes(
         namespace,
         name: entityName,
       });
-      // The permission check (a catalog read as the caller) and the stored results at
-      // once; the results are sent only if the caller may read the entity.
-      const [entityRef, found] = await Promise.all([
-        readableEntity(requested, credentials),
+      // The caller's read access and the stored results at once. Callers who may read
+      // every entity get the stored answer without a catalog request; under
+      // conditional access (or when nothing is stored under the ref as written) the
+      // catalog decides, read as the caller.
+      const [access, found] = await Promise.all([
+        entityReadAccess({ permissions, credentials }),
         results.getEntityJson(requested),
       ]);
+      if (access === AuthorizeResult.DENY) {
+        throw new NotFoundError(`No entity ${requested} in the catalog`);
+      }
+      let body = access === AuthorizeResult.ALLOW ? found : undefined;
+      if (body === undefined) {
+        const entityRef = await readableEntity(requested, credentials);
+        body =
+          (entityRef === requested
+            ? found
+            : await results.getEntityJson(entityRef)) ?? NOT_EVALUATED;
+      }
       // An `EntityResultsResponse`. The definitions are served by GET /scorecards
       // (cached by the browser); an entity's answer stays small because every entity
       // page asks for it, and is written as it is: a few kilobytes, which compressing
       // would cost the server more than it saves.
-      const body =
-        entityRef === requested
-          ? found
-          : await results.getEntityJson(entityRef);
       res.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(body),
@@ -276,11 +288,9 @@ export function addScorecardRoutes(
     }
     await index.ensureFresh();
     res.json(
-      await computeAggregates({
-        rows: results.aggregateRows(undefined, filter),
-        hoursSaved: await results.hoursSavedByEntity(),
+      computeAggregates({
+        groups: await results.aggregateGroups(filter, visible),
         index,
-        visible,
         evaluatedAt: await evaluation.lastPassAt(),
       }),
     );
