@@ -1,6 +1,6 @@
 /*
  * The benchmarks' synthetic catalog: a deterministic organisation of N entities (60 teams
- * in 8 departments, 120 systems, the 4 golden-path templates and components with a
+ * in 8 departments, 120 systems in 12 domains, the 4 golden-path templates and components with a
  * realistic mix of provenance, template versions, escape hatches, docs and orphaned
  * owners), and a CatalogService that serves it from memory, so the figures are the
  * measured plugin's own cost rather than the catalog's.
@@ -68,14 +68,27 @@ export function syntheticCatalog(size: number): Entity[] {
       },
     }),
   );
-  systems.forEach(name =>
+  const domains = Array.from({ length: 12 }, (_, i) => `domain-${i}`);
+  domains.forEach(name =>
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Domain',
+      metadata: { name, namespace: 'default', etag: name },
+      spec: { owner: `group:default/${departments[0]}` },
+    }),
+  );
+  // Two systems per team, each in a domain; a team's components are mostly in its own.
+  const systemsOf = new Map<string, string[]>();
+  systems.forEach((name, i) => {
+    const owner = `group:default/${teams[i % teams.length]}`;
+    systemsOf.set(owner, [...(systemsOf.get(owner) ?? []), name]);
     entities.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'System',
       metadata: { name, namespace: 'default', etag: name },
-      spec: { owner: `group:default/${pick(teams)}` },
-    }),
-  );
+      spec: { owner, domain: domains[i % domains.length] },
+    });
+  });
   for (const [name, version] of TEMPLATES) {
     entities.push({
       apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -127,6 +140,14 @@ export function syntheticCatalog(size: number): Entity[] {
         operationalBenefit: 'tracing and retries',
       });
     }
+    const system =
+      rnd() < 0.9
+        ? `system:default/${
+            rnd() < 0.8 && systemsOf.has(owner)
+              ? pick(systemsOf.get(owner)!)
+              : pick(systems)
+          }`
+        : undefined;
     entities.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -140,9 +161,13 @@ export function syntheticCatalog(size: number): Entity[] {
         type,
         owner,
         lifecycle: pick(['production', 'production', 'experimental']),
-        ...(rnd() < 0.9 ? { system: `system:default/${pick(systems)}` } : {}),
+        ...(system ? { system } : {}),
       },
-      relations: [{ type: 'ownedBy', targetRef: owner }],
+      // As the catalog's processors relate them.
+      relations: [
+        { type: 'ownedBy', targetRef: owner },
+        ...(system ? [{ type: 'partOf', targetRef: system }] : []),
+      ],
     });
   }
   return entities;

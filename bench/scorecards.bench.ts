@@ -21,7 +21,7 @@
  * Options: --sizes N,M  --db postgres|sqlite  --rate R (default 200/s, open loop)
  *   --concurrency C (default 10, closed loop)
  *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
- *   --ti-timeout-minutes M (default 12)  --heap-limit-mb N (each phase's V8 old space)
+ *   --ti-timeout-minutes M (default 30)  --heap-limit-mb N (each phase's V8 old space)
  */
 import { spawn } from 'node:child_process';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -44,7 +44,7 @@ const CONCURRENCY = Number(arg('concurrency', '10'));
 const RATE = Number(arg('rate', '200'));
 const TECH_INSIGHTS = !flag('no-tech-insights');
 const RENDER = !flag('no-render');
-const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '12')) * 60_000;
+const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '30')) * 60_000;
 /** Caps each phase's V8 old space, as a container's memory limit would. */
 const HEAP_LIMIT_MB = arg('heap-limit-mb', '');
 

@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the Paved Road plugin bundle. */
@@ -58,6 +59,15 @@ export interface Config {
      * @visibility backend
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /**
+     * How old an entity's results may get before the scheduled pass evaluates it again
+     * though it is unchanged in the catalog (repository files, and facts of module
+     * sources, change without the entity changing). A duration object such as
+     * `{ hours: 24 }` or an ISO 8601 duration such as `P1D`. Defaults to 24 hours.
+     * @visibility backend
+     */
+    reevaluateAfter?: HumanDuration | string;
 
     /** Daily snapshots of entity and aggregate results. */
     history?: {

@@ -4,7 +4,9 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { pavedRoadPermissions } from '@paved-road/backstage-plugin-common';
 import {
   PavedRoadFactSource,
@@ -100,6 +102,13 @@ export const pavedRoadPlugin = createBackendPlugin({
           scorecards: loadScorecards(definitions, [...ids], operators),
           historyRetentionDays:
             config.getOptionalNumber('pavedRoad.history.retentionDays') ?? 90,
+          reevaluateAfterMs: durationToMilliseconds(
+            config.has('pavedRoad.reevaluateAfter')
+              ? readDurationFromConfig(config, {
+                  key: 'pavedRoad.reevaluateAfter',
+                })
+              : { hours: 24 },
+          ),
         });
 
         const schedule = config.has('pavedRoad.schedule')

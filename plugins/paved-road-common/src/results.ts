@@ -262,8 +262,15 @@ export interface HistoryResponse {
 
 /** What one evaluation pass did. @public */
 export interface EvaluationSummary {
-  /** `full` re-evaluates every entity; `incremental` only changed ones. */
-  mode: 'full' | 'incremental' | 'entity';
+  /**
+   * `full` re-evaluates every entity; `incremental` only those changed in the catalog
+   * (or with new pushed facts); `scorecards` first re-evaluates the scorecards added or
+   * edited since the last pass over every entity's stored facts, then goes on as
+   * `incremental`; `entity` is one entity on demand.
+   */
+  mode: 'full' | 'incremental' | 'scorecards' | 'entity';
+  /** A `scorecards` pass: the ids of the scorecards re-evaluated (and removed ones). */
+  scorecards?: string[];
   /** Entities read from the catalog. */
   scanned: number;
   evaluated: number;

@@ -151,6 +151,7 @@ describe('DatabaseResultsStore', () => {
               etag: 'etag-orders-api',
               definitionsHash: 'hash-1',
               stale: false,
+              evaluatedAt: expect.any(Number),
             },
           ],
         ]),
@@ -240,6 +241,69 @@ describe('DatabaseResultsStore', () => {
       expect(await store.getEntity('component:default/payments-api')).toBe(
         undefined,
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "replaces some scorecards' results and keeps the others, on %p",
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const withTwo = (name: string, hash: string) => {
+        const e = evaluation(name, 'gold');
+        e.results = [
+          e.results[0],
+          { ...e.results[0], scorecardId: 'production-readiness' },
+        ];
+        e.definitionsHash = hash;
+        return e;
+      };
+      await store.saveEvaluations(
+        [withTwo('orders-api', 'hash-1'), withTwo('cart-api', 'hash-0')],
+        'p',
+      );
+      const refs = [
+        'component:default/orders-api',
+        'component:default/cart-api',
+      ];
+      await store.replaceScorecardResults({
+        entityRefs: refs,
+        scorecardIds: ['golden-path-adoption', 'documentation-first'],
+        results: [
+          {
+            scorecardId: 'documentation-first',
+            entityRef: 'component:default/orders-api',
+            level: null,
+            nextLevel: 'bronze',
+            missingForNext: ['techdocs'],
+            checks: [{ checkId: 'techdocs', status: 'fail' }],
+          },
+        ],
+        levelIndex: () => -1,
+        fromHash: 'hash-1',
+        toHash: 'hash-2',
+      });
+      const orders = await store.getEntity(refs[0]);
+      expect(orders?.results.map(r => [r.scorecardId, r.level])).toEqual([
+        ['documentation-first', null],
+        ['production-readiness', 'gold'],
+      ]);
+      expect(
+        (await store.getEntity(refs[1]))?.results.map(r => r.scorecardId),
+      ).toEqual(['production-readiness']);
+      // Only entities evaluated with the previous definitions become current.
+      const keys = await store.getEvaluationKeys(refs);
+      expect(keys.get(refs[0])?.definitionsHash).toBe('hash-2');
+      expect(keys.get(refs[1])?.definitionsHash).toBe('hash-0');
+      expect(
+        (await store.aggregateGroups()).results.find(
+          g => g.scorecardId === 'documentation-first',
+        )?.statuses,
+      ).toEqual({ techdocs: 'fail' });
+      const pages = [];
+      for await (const page of store.storedFacts(1)) {
+        pages.push(page.map(f => f.entityRef));
+      }
+      expect(pages).toEqual([[refs[1]], [refs[0]]]);
     },
   );
 

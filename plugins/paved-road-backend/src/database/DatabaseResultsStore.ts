@@ -108,6 +108,13 @@ export interface EntityEvaluation {
   staleReason?: string;
 }
 
+/** An entity's facts as its last evaluation stored them. @internal */
+export interface StoredFacts {
+  entityRef: string;
+  facts: Record<string, unknown>;
+  sourceErrors: Record<string, string>;
+}
+
 /** Filters of {@link DatabaseResultsStore.listResults}. @internal */
 export interface ResultsFilter {
   scorecard?: string;
@@ -230,25 +237,38 @@ export class DatabaseResultsStore {
     await this.db(STATE).insert({ key, value }).onConflict('key').merge();
   }
 
-  /** What is stored for these entities: etag, definitions hash and stale flag. */
-  async getEvaluationKeys(
-    refs: string[],
-  ): Promise<
+  /**
+   * What is stored for these entities: etag, definitions hash, stale flag and when they
+   * were evaluated (ms since the epoch).
+   */
+  async getEvaluationKeys(refs: string[]): Promise<
     Map<
       string,
-      { etag: string | null; definitionsHash: string | null; stale: boolean }
+      {
+        etag: string | null;
+        definitionsHash: string | null;
+        stale: boolean;
+        evaluatedAt: number;
+      }
     >
   > {
     const out = new Map();
     for (const part of chunks(refs, 500)) {
       const rows = await this.db<EntityRow>(ENTITIES)
-        .select('entity_ref', 'etag', 'definitions_hash', 'stale')
+        .select(
+          'entity_ref',
+          'etag',
+          'definitions_hash',
+          'stale',
+          'evaluated_at',
+        )
         .whereIn('entity_ref', part);
       for (const row of rows) {
         out.set(row.entity_ref, {
           etag: row.etag,
           definitionsHash: row.definitions_hash,
           stale: Boolean(row.stale),
+          evaluatedAt: new Date(row.evaluated_at).getTime(),
         });
       }
     }
@@ -292,12 +312,7 @@ export class DatabaseResultsStore {
     return removed;
   }
 
-  /**
-   * Stores evaluated entities and replaces their results, in one transaction. On
-   * PostgreSQL the rows are deleted and copied in (`COPY`); should another writer store
-   * one of the entities meanwhile (an on-demand re-evaluation on another replica), the
-   * page is written again with upserts.
-   */
+  /** Stores evaluated entities and replaces their results, in one transaction. */
   async saveEvaluations(
     evaluations: EntityEvaluation[],
     passId: string,
@@ -325,74 +340,118 @@ export class DatabaseResultsStore {
       stale: Boolean(e.staleReason),
       stale_reason: e.staleReason ?? null,
     }));
-    const resultRows: ResultRow[] = evaluations.flatMap(e =>
-      e.results.map(r => ({
-        entity_ref: e.entity.entityRef,
-        scorecard_id: r.scorecardId,
-        level: r.level,
-        level_index: e.levelIndex(r),
-        next_level: r.nextLevel,
-        missing_for_next: JSON.stringify(r.missingForNext),
-        checks: JSON.stringify(r.checks),
-        check_statuses: JSON.stringify(
-          Object.fromEntries(r.checks.map(c => [c.checkId, c.status])),
-        ),
-        evaluated_at: now,
-      })),
+    const resultRows = evaluations.flatMap(e =>
+      this.toResultRows(e.results, e.levelIndex, now),
     );
+    const refs = entityRows.map(r => r.entity_ref);
+    await this.write(async ({ tx, insert }) => {
+      for (const part of chunks(refs, 500)) {
+        await tx(RESULTS).whereIn('entity_ref', part).delete();
+        await tx(ENTITIES).whereIn('entity_ref', part).delete();
+      }
+      await insert(ENTITIES, entityRows, ['entity_ref']);
+      await insert(RESULTS, resultRows, ['entity_ref', 'scorecard_id']);
+    });
+  }
+
+  /**
+   * Replaces the results of some scorecards (`scorecardIds`: those re-evaluated, and
+   * removed ones) for these entities, keeping their other results, and moves the
+   * entities evaluated with definitions `fromHash` to `toHash`, in one transaction.
+   */
+  async replaceScorecardResults(options: {
+    entityRefs: string[];
+    scorecardIds: string[];
+    results: ScorecardResult[];
+    levelIndex: (result: ScorecardResult) => number;
+    fromHash: string;
+    toHash: string;
+  }): Promise<void> {
+    const { entityRefs, scorecardIds } = options;
+    if (!entityRefs.length) return;
+    const rows = this.toResultRows(
+      options.results,
+      options.levelIndex,
+      new Date(),
+    );
+    await this.write(async ({ tx, insert }) => {
+      for (const part of chunks(entityRefs, 500)) {
+        await tx(RESULTS)
+          .whereIn('entity_ref', part)
+          .whereIn('scorecard_id', scorecardIds)
+          .delete();
+        await tx(ENTITIES)
+          .whereIn('entity_ref', part)
+          .where('definitions_hash', options.fromHash)
+          .update({ definitions_hash: options.toHash });
+      }
+      await insert(RESULTS, rows, ['entity_ref', 'scorecard_id']);
+    });
+  }
+
+  private toResultRows(
+    results: ScorecardResult[],
+    levelIndex: (result: ScorecardResult) => number,
+    now: Date,
+  ): ResultRow[] {
+    return results.map(r => ({
+      entity_ref: r.entityRef,
+      scorecard_id: r.scorecardId,
+      level: r.level,
+      level_index: levelIndex(r),
+      next_level: r.nextLevel,
+      missing_for_next: JSON.stringify(r.missingForNext),
+      checks: JSON.stringify(r.checks),
+      check_statuses: JSON.stringify(
+        Object.fromEntries(r.checks.map(c => [c.checkId, c.status])),
+      ),
+      evaluated_at: now,
+    }));
+  }
+
+  /**
+   * Runs `fn` in a transaction, with `insert` for rows it deleted first. On PostgreSQL
+   * `insert` copies them in (`COPY`, which costs the server a fraction of INSERT
+   * statements); should another writer store one of the rows meanwhile (an on-demand
+   * re-evaluation on another replica), the transaction is rolled back and run again
+   * with upserts.
+   */
+  private async write(
+    fn: (writer: {
+      tx: Knex.Transaction;
+      insert: <T extends Record<string, unknown>>(
+        table: string,
+        rows: T[],
+        conflict: string[],
+      ) => Promise<void>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const run = (copy: boolean) =>
+      this.db.transaction(tx =>
+        fn({
+          tx,
+          insert: async (table, rows, conflict) => {
+            if (copy) {
+              const connection: PgConnection =
+                await tx.client.acquireConnection();
+              await copyRows(connection, table, columnsOf(rows), rows);
+              return;
+            }
+            for (const part of chunks(rows, this.writeChunk)) {
+              await tx(table).insert(part).onConflict(conflict).merge();
+            }
+          },
+        }),
+      );
     if (this.isPostgres) {
       try {
-        await this.copyEvaluations(entityRows, resultRows);
+        await run(true);
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
-    await this.db.transaction(async tx => {
-      for (const part of chunks(entityRows, this.writeChunk)) {
-        await tx(ENTITIES).insert(part).onConflict('entity_ref').merge();
-      }
-      for (const part of chunks(
-        entityRows.map(r => r.entity_ref),
-        500,
-      )) {
-        await tx(RESULTS).whereIn('entity_ref', part).delete();
-      }
-      for (const part of chunks(resultRows, this.writeChunk)) {
-        await tx(RESULTS)
-          .insert(part)
-          .onConflict(['entity_ref', 'scorecard_id'])
-          .merge();
-      }
-    });
-  }
-
-  /** {@link saveEvaluations} on PostgreSQL: delete the entities' rows, then COPY. */
-  private async copyEvaluations(
-    entityRows: EntityRow[],
-    resultRows: ResultRow[],
-  ): Promise<void> {
-    const refs = entityRows.map(r => r.entity_ref);
-    const connection: PgConnection = await this.db.client.acquireConnection();
-    try {
-      await connection.query('BEGIN');
-      await connection.query(
-        `DELETE FROM ${RESULTS} WHERE entity_ref = ANY($1)`,
-        [refs],
-      );
-      await connection.query(
-        `DELETE FROM ${ENTITIES} WHERE entity_ref = ANY($1)`,
-        [refs],
-      );
-      await copyRows(connection, ENTITIES, columnsOf(entityRows), entityRows);
-      await copyRows(connection, RESULTS, columnsOf(resultRows), resultRows);
-      await connection.query('COMMIT');
-    } catch (error) {
-      await connection.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      await this.db.client.releaseConnection(connection);
-    }
+    await run(false);
   }
 
   /**
@@ -662,13 +721,11 @@ export class DatabaseResultsStore {
       );
   }
 
-  /** Stored facts of every entity, with its stored levels, for previews. */
-  async *factsWithLevels(): AsyncGenerator<{
-    entityRef: string;
-    facts: Record<string, unknown>;
-    sourceErrors: Record<string, string>;
-    levels: Record<string, string | null>;
-  }> {
+  /**
+   * The stored facts of every entity (those of its last evaluation), in pages of
+   * `pageSize` in entity-ref order.
+   */
+  async *storedFacts(pageSize = 500): AsyncGenerator<StoredFacts[]> {
     let after = '';
     for (;;) {
       const rows: Array<
@@ -677,31 +734,38 @@ export class DatabaseResultsStore {
         .select('entity_ref', 'facts', 'source_errors')
         .where('entity_ref', '>', after)
         .orderBy('entity_ref')
-        .limit(500);
+        .limit(pageSize);
       if (!rows.length) return;
-      const levels = new Map<string, Record<string, string | null>>();
-      for (const part of chunks(
-        rows.map(r => r.entity_ref),
-        500,
-      )) {
-        const results = await this.db<ResultRow>(RESULTS)
-          .select('entity_ref', 'scorecard_id', 'level')
-          .whereIn('entity_ref', part);
-        for (const r of results) {
-          const current = levels.get(r.entity_ref) ?? {};
-          current[r.scorecard_id] = r.level;
-          levels.set(r.entity_ref, current);
-        }
-      }
-      for (const row of rows) {
-        yield {
-          entityRef: row.entity_ref,
-          facts: parse(row.facts, {}),
-          sourceErrors: parse(row.source_errors, {}),
-          levels: levels.get(row.entity_ref) ?? {},
-        };
-      }
+      yield rows.map(row => ({
+        entityRef: row.entity_ref,
+        facts: parse(row.facts, {}),
+        sourceErrors: parse(row.source_errors, {}),
+      }));
+      if (rows.length < pageSize) return;
       after = rows[rows.length - 1].entity_ref;
+    }
+  }
+
+  /** {@link storedFacts} of every entity, with its stored levels, for previews. */
+  async *factsWithLevels(): AsyncGenerator<
+    StoredFacts & { levels: Record<string, string | null> }
+  > {
+    for await (const page of this.storedFacts()) {
+      const levels = new Map<string, Record<string, string | null>>();
+      const results = await this.db<ResultRow>(RESULTS)
+        .select('entity_ref', 'scorecard_id', 'level')
+        .whereIn(
+          'entity_ref',
+          page.map(r => r.entityRef),
+        );
+      for (const r of results) {
+        const current = levels.get(r.entity_ref) ?? {};
+        current[r.scorecard_id] = r.level;
+        levels.set(r.entity_ref, current);
+      }
+      for (const row of page) {
+        yield { ...row, levels: levels.get(row.entityRef) ?? {} };
+      }
     }
   }
 

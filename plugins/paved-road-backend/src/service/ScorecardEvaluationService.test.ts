@@ -3,6 +3,10 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ScorecardDefinition,
+  ScorecardPredicate,
+} from '@paved-road/backstage-plugin-common';
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import {
   DatabaseResultsStore,
@@ -29,7 +33,7 @@ const component = (name: string): Entity => ({
 describe('ScorecardEvaluationService', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-  async function setup() {
+  async function setup(options: { reevaluateAfterMs?: number } = {}) {
     const knex = await databases.init('SQLITE_3');
     const store = await DatabaseResultsStore.create({
       database: mockServices.database({ knex }),
@@ -77,8 +81,9 @@ describe('ScorecardEvaluationService', () => {
       factSources: [entityFactSource, flaky],
       scorecards: loadScorecards(definitions, ['entity', 'flaky']),
       historyRetentionDays: 90,
+      reevaluateAfterMs: options.reevaluateAfterMs,
     });
-    return { service, store, entities, failing, broken, gone };
+    return { service, store, entities, failing, broken, gone, knex };
   }
 
   it('keeps the last results and marks them stale when a source or the catalog fails', async () => {
@@ -152,18 +157,149 @@ describe('ScorecardEvaluationService', () => {
     expect(await store.getEntity('component:default/two')).toBeUndefined();
   });
 
-  it('re-evaluates everything when the definitions change', async () => {
-    const { service } = await setup();
-    await service.evaluate();
+  it('re-evaluates unchanged entities whose results are older than reevaluateAfter', async () => {
+    const { service, knex } = await setup({ reevaluateAfterMs: 3_600_000 });
+    expect(await service.evaluate()).toMatchObject({ evaluated: 2 });
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'incremental',
+      evaluated: 0,
+      unchanged: 2,
+    });
+    await knex('paved_road_entities')
+      .where({ entity_ref: 'component:default/one' })
+      .update({ evaluated_at: new Date(Date.now() - 2 * 3_600_000) });
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'incremental',
+      evaluated: 1,
+      unchanged: 1,
+    });
     expect(await service.evaluate()).toMatchObject({ evaluated: 0 });
-    const definitions = await readScorecardDefinitions(
-      new ConfigReader({ pavedRoad: { defaultScorecards: false } }),
-    );
-    service.setScorecards(loadScorecards(definitions, ['entity', 'flaky']));
+  });
+
+  it('re-evaluates only edited scorecards, over stored facts, and everything when the fact sources change', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseResultsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const catalog = catalogServiceMock({
+      entities: [component('one'), component('two')],
+    });
+    let collected = 0;
+    const counted: PavedRoadFactSource = {
+      id: 'counted',
+      description: 'counts its collections',
+      async collect({ entity }) {
+        collected += 1;
+        return { name: entity.metadata.name };
+      },
+    };
+    const card = (
+      id: string,
+      rule: ScorecardPredicate,
+    ): ScorecardDefinition => ({
+      id,
+      title: id,
+      description: id,
+      levels: [{ id: 'ok', title: 'OK' }],
+      checks: [
+        {
+          id: 'check',
+          title: 'Check',
+          description: 'Check',
+          level: 'ok',
+          rule,
+          remediation: { markdown: 'Fix it' },
+        },
+      ],
+    });
+    const isOne = { 'counted.name': 'one' };
+    const isTwo = { 'counted.name': 'two' };
+    const auth = mockServices.auth();
+    const service = new ScorecardEvaluationService({
+      catalog,
+      auth,
+      logger: mockServices.logger.mock(),
+      store,
+      index: new CatalogIndex({ catalog, auth }),
+      factSources: [entityFactSource, counted],
+      scorecards: loadScorecards(
+        [card('kept', isOne), card('edited', isOne), card('removed', isOne)],
+        ['entity', 'counted'],
+      ),
+      historyRetentionDays: 90,
+    });
     expect(await service.evaluate()).toMatchObject({
       mode: 'full',
       evaluated: 2,
     });
+    expect(collected).toBe(2);
+    const keptAt = async () =>
+      (
+        await knex('paved_road_results')
+          .where({ scorecard_id: 'kept' })
+          .orderBy('entity_ref')
+          .select('evaluated_at')
+      ).map(r => String(r.evaluated_at));
+    const keptBefore = await keptAt();
+    const levels = async (name: string) =>
+      Object.fromEntries(
+        (await store.getEntity(`component:default/${name}`))!.results.map(r => [
+          r.scorecardId,
+          r.level,
+        ]),
+      );
+
+    service.setScorecards(
+      loadScorecards(
+        [
+          card('kept', isOne),
+          card('edited', isTwo),
+          card('added', { 'entity.kind': 'Component' }),
+        ],
+        ['entity', 'counted'],
+      ),
+    );
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'scorecards',
+      scorecards: ['edited', 'added', 'removed'],
+      evaluated: 2,
+      unchanged: 2,
+    });
+    // No fact was collected again, the unedited scorecard's results were kept.
+    expect(collected).toBe(2);
+    expect(await keptAt()).toEqual(keptBefore);
+    expect(await levels('one')).toEqual({
+      kept: 'ok',
+      edited: null,
+      added: 'ok',
+    });
+    expect(await levels('two')).toEqual({
+      kept: null,
+      edited: 'ok',
+      added: 'ok',
+    });
+    const org = (await service.storedAggregates())!.org;
+    expect(Object.keys(org.scorecards).sort()).toEqual([
+      'added',
+      'edited',
+      'kept',
+    ]);
+    expect(org.scorecards.edited.levels).toEqual({ ok: 1, none: 1 });
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'incremental',
+      evaluated: 0,
+    });
+
+    // Other fact sources: every entity's facts are collected again.
+    service.setScorecards(
+      loadScorecards([card('kept', isOne)], ['entity', 'counted', 'more']),
+    );
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'full',
+      evaluated: 2,
+    });
+    expect(collected).toBe(4);
+    expect(await levels('one')).toEqual({ kept: 'ok' });
   });
 });
 

@@ -25,6 +25,7 @@ const CONCURRENCY = 8;
 /** Pages a pass writes at once, each in its own transaction. */
 const WRITES_IN_FLIGHT = 2;
 const HASH_KEY = 'definitions_hash';
+const HASHES_KEY = 'scorecard_hashes';
 const LAST_PASS_KEY = 'last_pass_at';
 const AGGREGATES_KEY = 'aggregates';
 const AGGREGATES_VERSION_KEY = 'aggregates_version';
@@ -46,15 +47,31 @@ function etagOf(entity: Entity): string {
 const refOrNull = (value: unknown) =>
   typeof value === 'string' && value ? value : null;
 
-/** The compiled scorecards and the hash that tells when they changed. */
+/** The compiled scorecards and the hashes that tell what changed. */
 export interface LoadedScorecards {
   definitions: ScorecardDefinition[];
   compiled: CompiledScorecard[];
+  /** Of every definition and what they are evaluated with. */
   hash: string;
+  /**
+   * Of what every scorecard is evaluated with (the fact sources and rule operators):
+   * when it changes, every entity is evaluated afresh.
+   */
+  baseHash: string;
+  /** Each scorecard's own hash, by id: a changed scorecard is re-evaluated alone. */
+  scorecardHashes: Record<string, string>;
 }
+
+/** The hashes a pass evaluated with, stored for the next pass to compare. */
+type StoredHashes = Pick<LoadedScorecards, 'baseHash' | 'scorecardHashes'>;
+
+const sha256 = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 type PageContext = {
   full: boolean;
+  /** Entities evaluated before this time (ms since the epoch) are evaluated again. */
+  expiredBefore?: number;
   passId: string;
   scorecards: LoadedScorecards;
   summary: EvaluationSummary;
@@ -73,12 +90,22 @@ export function loadScorecards(
   factSourceIds: string[],
   operators?: Iterable<ScorecardRuleOperator>,
 ): LoadedScorecards {
+  const operatorList = operators ? [...operators] : [];
   return {
     definitions,
-    compiled: compileScorecards(definitions, { operators }),
-    hash: createHash('sha256')
-      .update(JSON.stringify({ definitions, factSourceIds }))
-      .digest('hex'),
+    compiled: compileScorecards(definitions, { operators: operatorList }),
+    hash: sha256({
+      definitions,
+      factSourceIds,
+      operators: operatorList.map(o => o.name),
+    }),
+    baseHash: sha256({
+      factSourceIds,
+      operators: operatorList.map(o => o.name),
+    }),
+    scorecardHashes: Object.fromEntries(
+      definitions.map(d => [d.id, sha256(d)]),
+    ),
   };
 }
 
@@ -103,6 +130,12 @@ export class ScorecardEvaluationService {
       factSources: PavedRoadFactSource[];
       scorecards: LoadedScorecards;
       historyRetentionDays: number;
+      /**
+       * How old an entity's results may get (ms) before a pass evaluates it again,
+       * though unchanged in the catalog: repository files and other facts change
+       * without the entity changing.
+       */
+      reevaluateAfterMs?: number;
     },
   ) {
     this.scorecards = options.scorecards;
@@ -180,10 +213,24 @@ export class ScorecardEvaluationService {
       durationMs: 0,
     };
     try {
+      const storedHash = await store.getState(HASH_KEY);
+      const changed =
+        options.full || storedHash === scorecards.hash
+          ? undefined
+          : await this.changedScorecards(scorecards);
       const full =
-        options.full || (await store.getState(HASH_KEY)) !== scorecards.hash;
-      summary.mode = full ? 'full' : 'incremental';
+        options.full ||
+        (storedHash !== scorecards.hash && changed === undefined);
+      if (full) summary.mode = 'full';
+      else if (changed) summary.mode = 'scorecards';
       await index.refresh();
+      if (changed) {
+        await this.reevaluateScorecards(changed, {
+          from: storedHash!,
+          to: scorecards,
+          summary,
+        });
+      }
       const credentials = await auth.getOwnServiceCredentials();
       // Pages are written while the next is read and evaluated, so the database and
       // the evaluation work at once: up to WRITES_IN_FLIGHT pages at a time, each in
@@ -191,6 +238,11 @@ export class ScorecardEvaluationService {
       // database can use more than one core; at most WRITES_IN_FLIGHT + 1 pages are in
       // memory.
       const writes: Array<Promise<void>> = [];
+      const { reevaluateAfterMs } = this.options;
+      const expiredBefore =
+        reevaluateAfterMs === undefined
+          ? undefined
+          : started - reevaluateAfterMs;
       // The refs the catalog returned (tens of bytes each): the stored entities not
       // among them are gone from the catalog. Kept in memory rather than written to
       // every row, so an incremental pass writes only what changed.
@@ -202,7 +254,7 @@ export class ScorecardEvaluationService {
         )) {
           const evaluated = await this.readAndEvaluatePage(
             page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
-            { full, passId, scorecards, summary, seen },
+            { full, expiredBefore, passId, scorecards, summary, seen },
           );
           if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
           const writing = this.writePage(evaluated, passId, summary);
@@ -226,6 +278,11 @@ export class ScorecardEvaluationService {
         logger.warn('The catalog returned no entities; stored results kept');
       }
       await store.setState(HASH_KEY, scorecards.hash);
+      const hashes: StoredHashes = {
+        baseHash: scorecards.baseHash,
+        scorecardHashes: scorecards.scorecardHashes,
+      };
+      await store.setState(HASHES_KEY, JSON.stringify(hashes));
       const aggregates = await this.refreshAggregates(summary);
       await store.setState(LAST_PASS_KEY, aggregates.evaluatedAt!);
       await this.snapshot(aggregates);
@@ -240,6 +297,64 @@ export class ScorecardEvaluationService {
       `Paved Road ${summary.mode} evaluation: ${summary.scanned} scanned, ${summary.evaluated} evaluated, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.stale} stale in ${summary.durationMs} ms`,
     );
     return summary;
+  }
+
+  /**
+   * What changed since the last pass when only scorecards did: those added or edited,
+   * and the ids of those removed. Undefined when every entity must be evaluated afresh
+   * (the fact sources or rule operators changed, or no pass stored its hashes).
+   */
+  private async changedScorecards(
+    scorecards: LoadedScorecards,
+  ): Promise<{ changed: CompiledScorecard[]; removed: string[] } | undefined> {
+    const json = await this.options.store.getState(HASHES_KEY);
+    const stored: StoredHashes | undefined = json
+      ? JSON.parse(json)
+      : undefined;
+    if (!stored || stored.baseHash !== scorecards.baseHash) return undefined;
+    return {
+      changed: scorecards.compiled.filter(
+        s =>
+          stored.scorecardHashes[s.definition.id] !==
+          scorecards.scorecardHashes[s.definition.id],
+      ),
+      removed: Object.keys(stored.scorecardHashes).filter(
+        id => !(id in scorecards.scorecardHashes),
+      ),
+    };
+  }
+
+  /**
+   * Re-evaluates the changed scorecards over every entity's stored facts (those of its
+   * last evaluation), without the catalog or the fact sources, and drops the results of
+   * removed ones; the entities' other results stay. Entities evaluated with the
+   * previous definitions are then current, so the pass goes on as an incremental one.
+   */
+  private async reevaluateScorecards(
+    { changed, removed }: { changed: CompiledScorecard[]; removed: string[] },
+    pass: { from: string; to: LoadedScorecards; summary: EvaluationSummary },
+  ) {
+    const { store } = this.options;
+    const { summary } = pass;
+    const scorecardIds = [...changed.map(s => s.definition.id), ...removed];
+    summary.scorecards = scorecardIds;
+    const levelIndex = this.levelIndex(pass.to);
+    for await (const page of store.storedFacts(PAGE_SIZE)) {
+      const results = page.flatMap(({ entityRef, facts, sourceErrors }) =>
+        changed
+          .filter(s => s.appliesTo(facts, sourceErrors))
+          .map(s => s.evaluate(facts, { entityRef, sourceErrors })),
+      );
+      await store.replaceScorecardResults({
+        entityRefs: page.map(e => e.entityRef),
+        scorecardIds,
+        results,
+        levelIndex,
+        fromHash: pass.from,
+        toHash: pass.to.hash,
+      });
+      summary.evaluated += page.length;
+    }
   }
 
   /** Reads, evaluates and writes one page of entities. */
@@ -268,7 +383,8 @@ export class ScorecardEvaluationService {
         !key ||
         key.stale ||
         key.etag !== etagOf(entity) ||
-        key.definitionsHash !== scorecards.hash
+        key.definitionsHash !== scorecards.hash ||
+        (ctx.expiredBefore !== undefined && key.evaluatedAt < ctx.expiredBefore)
       ) {
         changed.push(entity);
       } else {
@@ -337,22 +453,34 @@ export class ScorecardEvaluationService {
       .map(s => s.evaluate(facts, { entityRef, sourceErrors }));
   }
 
-  #levelIds?: { for: LoadedScorecards; ids: Map<string, string[]> };
+  #levelIndex?: {
+    for: LoadedScorecards;
+    of: (result: ScorecardResult) => number;
+  };
 
-  /** Each scorecard's level ids, lowest first (computed once per set of definitions). */
-  private levelIds(): Map<string, string[]> {
-    if (this.#levelIds?.for !== this.scorecards) {
-      this.#levelIds = {
-        for: this.scorecards,
-        ids: new Map(
-          this.scorecards.definitions.map(d => [
-            d.id,
-            d.levels.map(level => level.id),
-          ]),
-        ),
+  /**
+   * The position of a result's level in its scorecard's ladder, -1 below the lowest
+   * (made once per set of definitions).
+   */
+  private levelIndex(
+    scorecards = this.scorecards,
+  ): (result: ScorecardResult) => number {
+    if (this.#levelIndex?.for !== scorecards) {
+      const levels = new Map(
+        scorecards.definitions.map(d => [
+          d.id,
+          d.levels.map(level => level.id),
+        ]),
+      );
+      this.#levelIndex = {
+        for: scorecards,
+        of: r =>
+          r.level === null
+            ? -1
+            : levels.get(r.scorecardId)?.indexOf(r.level) ?? -1,
       };
     }
-    return this.#levelIds.ids;
+    return this.#levelIndex.of;
   }
 
   private toEvaluation(
@@ -370,7 +498,6 @@ export class ScorecardEvaluationService {
       relation('partOf') && relation('partOf')!.startsWith('system:')
         ? relation('partOf')
         : null;
-    const levels = this.levelIds();
     return {
       entity: {
         entityRef: ref,
@@ -388,10 +515,7 @@ export class ScorecardEvaluationService {
       facts,
       sourceErrors,
       results,
-      levelIndex: r =>
-        r.level === null
-          ? -1
-          : levels.get(r.scorecardId)?.indexOf(r.level) ?? -1,
+      levelIndex: this.levelIndex(),
       definitionsHash: this.scorecards.hash,
       staleReason,
     };
