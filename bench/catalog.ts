@@ -204,6 +204,26 @@ function matches(entity: Entity, filter?: Filter | Filter[]): boolean {
   );
 }
 
+/** Only these (dotted) fields of the entity, as the catalog answers `fields`. */
+function project(entity: Entity, fields: string[]): Entity {
+  const out: Record<string, any> = {};
+  for (const field of fields) {
+    const parts = field.split('.');
+    let from: any = entity;
+    let to = out;
+    for (const [i, part] of parts.entries()) {
+      if (from === null || typeof from !== 'object' || !(part in from)) break;
+      if (i === parts.length - 1) {
+        to[part] = from[part];
+      } else {
+        to = to[part] ??= {};
+        from = from[part];
+      }
+    }
+  }
+  return out as Entity;
+}
+
 /**
  * The read side of the CatalogService interface over an in-memory entity list: what the
  * benchmarked plugins call. Writes and locations are not part of a benchmark.
@@ -216,11 +236,18 @@ export function inProcessCatalog(entities: Entity[]) {
     throw new Error(`The benchmark catalog does not support ${name}`);
   };
   return {
-    async *streamEntities(request?: { filter?: Filter; pageSize?: number }) {
+    async *streamEntities(request?: {
+      filter?: Filter;
+      pageSize?: number;
+      fields?: string[];
+    }) {
       const selected = select(request?.filter);
       const size = request?.pageSize ?? 500;
       for (let i = 0; i < selected.length; i += size) {
-        yield selected.slice(i, i + size);
+        const page = selected.slice(i, i + size);
+        yield request?.fields
+          ? page.map(e => project(e, request.fields!))
+          : page;
       }
     },
     async getEntities(request?: {

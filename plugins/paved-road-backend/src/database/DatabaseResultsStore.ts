@@ -36,8 +36,8 @@ export const SNAPSHOT_TOTALS = '_totals';
 /** Rows per statement: well below SQLite's bound-parameter limit. */
 const CHUNK = 40;
 /**
- * Rows per insert of a pass's results on PostgreSQL: far below its 65,535 bound
- * parameters (19 columns a row), and a tenth of the statements SQLite needs.
+ * Rows per INSERT statement on PostgreSQL (upserts, when a COPY met another writer's
+ * row; snapshot rows): far below its 65,535 bound parameters (19 columns a row).
  */
 const PG_WRITE_CHUNK = 500;
 
@@ -219,7 +219,7 @@ export class DatabaseResultsStore {
   }
 
   private readonly isPostgres: boolean;
-  /** Rows per insert statement of {@link saveEvaluations}. */
+  /** Rows per INSERT statement. */
   private readonly writeChunk: number;
 
   private constructor(private readonly db: Knex) {

@@ -157,6 +157,80 @@ describe('ScorecardEvaluationService', () => {
     expect(await store.getEntity('component:default/two')).toBeUndefined();
   });
 
+  it('scans etags only and reads just the changed entities in full, with or without etags', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseResultsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const withEtags = [component('one'), component('two'), component('three')];
+    const withoutEtags = ['four', 'five'].map(name => {
+      const entity = component(name);
+      delete entity.metadata.etag;
+      return entity;
+    });
+    const catalog = catalogServiceMock({
+      entities: [...withEtags, ...withoutEtags],
+    });
+    const calls: Array<{ method: string; request: any }> = [];
+    const recording = new Proxy(catalog, {
+      get(target, prop) {
+        const value = (target as any)[prop];
+        if (typeof value !== 'function') return value;
+        return (request: any, ...rest: unknown[]) => {
+          calls.push({ method: String(prop), request });
+          return value.call(target, request, ...rest);
+        };
+      },
+    }) as CatalogService;
+    const auth = mockServices.auth();
+    const service = new ScorecardEvaluationService({
+      catalog: recording,
+      auth,
+      logger: mockServices.logger.mock(),
+      store,
+      index: new CatalogIndex({ catalog, auth }),
+      factSources: [entityFactSource],
+      scorecards: loadScorecards(
+        await readScorecardDefinitions(new ConfigReader({})),
+        ['entity'],
+      ),
+      historyRetentionDays: 90,
+    });
+    expect(await service.evaluate()).toMatchObject({ evaluated: 5 });
+    expect(calls.map(c => c.method)).toEqual(['streamEntities']);
+    expect(calls[0].request.fields).toBeUndefined();
+
+    calls.length = 0;
+    withEtags[1].metadata.etag = 'two-2';
+    (withoutEtags[0].spec as any).lifecycle = 'deprecated';
+    expect(await service.evaluate()).toMatchObject({
+      mode: 'incremental',
+      evaluated: 2,
+      unchanged: 3,
+    });
+    expect(calls[0]).toMatchObject({
+      method: 'streamEntities',
+      request: { fields: expect.arrayContaining(['metadata.etag']) },
+    });
+    // The etag-less entities cannot be told apart by their scanned fields: read in
+    // full, and only the edited one is evaluated.
+    expect(calls.slice(1)).toEqual([
+      {
+        method: 'getEntitiesByRefs',
+        request: {
+          entityRefs: [
+            'component:default/two',
+            'component:default/four',
+            'component:default/five',
+          ],
+        },
+      },
+    ]);
+    expect(
+      (await store.getEntity('component:default/four'))?.entity.lifecycle,
+    ).toBe('deprecated');
+  });
+
   it('re-evaluates unchanged entities whose results are older than reevaluateAfter', async () => {
     const { service, knex } = await setup({ reevaluateAfterMs: 3_600_000 });
     expect(await service.evaluate()).toMatchObject({ evaluated: 2 });

@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -21,6 +25,16 @@ import { CatalogIndex } from './CatalogIndex';
 import { collectFacts } from './factSources';
 
 const PAGE_SIZE = 500;
+/**
+ * What an incremental pass reads of every entity to tell which changed: the catalog
+ * answers a few dozen bytes an entity instead of the whole entity.
+ */
+const SCAN_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.etag',
+];
 const CONCURRENCY = 8;
 /** Pages a pass writes at once, each in its own transaction. */
 const WRITES_IN_FLIGHT = 2;
@@ -70,6 +84,11 @@ const sha256 = (value: unknown) =>
 
 type PageContext = {
   full: boolean;
+  /**
+   * The page holds only {@link SCAN_FIELDS} of each entity (an incremental pass): the
+   * changed ones are read in full, as these credentials.
+   */
+  scanned?: { credentials: BackstageCredentials };
   /** Entities evaluated before this time (ms since the epoch) are evaluated again. */
   expiredBefore?: number;
   passId: string;
@@ -249,12 +268,20 @@ export class ScorecardEvaluationService {
       const seen = new Set<string>();
       try {
         for await (const page of catalog.streamEntities(
-          { pageSize: PAGE_SIZE },
+          { pageSize: PAGE_SIZE, ...(full ? {} : { fields: SCAN_FIELDS }) },
           { credentials },
         )) {
           const evaluated = await this.readAndEvaluatePage(
             page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
-            { full, expiredBefore, passId, scorecards, summary, seen },
+            {
+              full,
+              scanned: full ? undefined : { credentials },
+              expiredBefore,
+              passId,
+              scorecards,
+              summary,
+              seen,
+            },
           );
           if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
           const writing = this.writePage(evaluated, passId, summary);
@@ -374,24 +401,34 @@ export class ScorecardEvaluationService {
     const refs = entities.map(e => stringifyEntityRef(e));
     for (const ref of refs) ctx.seen?.add(ref);
     const stored = await store.getEvaluationKeys(refs);
-    const changed: Entity[] = [];
-    let unchanged = 0;
-    entities.forEach((entity, i) => {
-      const key = stored.get(refs[i]);
-      if (
+    const isChanged = (entity: Entity, ref: string) => {
+      const key = stored.get(ref);
+      return (
         ctx.full ||
         !key ||
         key.stale ||
         key.etag !== etagOf(entity) ||
         key.definitionsHash !== scorecards.hash ||
         (ctx.expiredBefore !== undefined && key.evaluatedAt < ctx.expiredBefore)
-      ) {
-        changed.push(entity);
-      } else {
-        unchanged++;
-      }
-    });
-    summary.unchanged += unchanged;
+      );
+    };
+    let changed = entities.filter((entity, i) => isChanged(entity, refs[i]));
+    if (ctx.scanned && changed.length) {
+      // Read the changed entities in full; one the catalog no longer has is skipped
+      // (the next pass removes it). Checked again: a catalog without etags is compared
+      // by the whole entity's hash, which the scanned fields cannot give.
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        { entityRefs: changed.map(e => stringifyEntityRef(e)) },
+        { credentials: ctx.scanned.credentials },
+      );
+      changed = items.filter(
+        (entity): entity is Entity =>
+          entity !== undefined &&
+          entity !== null &&
+          isChanged(entity, stringifyEntityRef(entity)),
+      );
+    }
+    summary.unchanged += entities.length - changed.length;
     if (!changed.length) return { evaluations: [], keptStale: [] };
     const pushed = await store.getPushedFacts(
       changed.map(e => stringifyEntityRef(e)),
