@@ -12,7 +12,11 @@ import {
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
-import { inProcessCatalogServiceFactory } from './catalog';
+import {
+  InProcessCatalog,
+  inProcessCatalog,
+  inProcessCatalogServiceFactory,
+} from './catalog';
 
 /** The bearer token the benchmark's clients send (a static external-access token). */
 export const BENCH_TOKEN = 'paved-road-bench-token-0123456789abcdef';
@@ -70,6 +74,8 @@ export async function dropDatabases(prefix: string) {
 
 export interface BenchBackend {
   baseUrl: string;
+  /** The catalog it serves; `update` edits an entity. */
+  catalog: InProcessCatalog;
   /** Fetch with the benchmark's service token; throws on a non-2xx answer. */
   request(path: string, init?: RequestInit): Promise<any>;
   stop(): Promise<void>;
@@ -84,7 +90,8 @@ export async function startBenchBackend(options: {
   config?: JsonObject;
   features: Array<Promise<any> | any>;
 }): Promise<BenchBackend> {
-  const { port, databasePrefix } = options;
+  // Only these outlive start-up: the entities are the catalog's (held as text) alone.
+  const { port, databasePrefix, db } = options;
   const baseUrl = `http://localhost:${port}`;
   const pg = new URL(PG_URL);
   if (options.db === 'postgres') await dropDatabases(databasePrefix);
@@ -131,13 +138,15 @@ export async function startBenchBackend(options: {
       factory: () => new ConfigReader(config),
     }),
   );
-  backend.add(inProcessCatalogServiceFactory(options.entities));
+  const catalog = inProcessCatalog(options.entities);
+  backend.add(inProcessCatalogServiceFactory(catalog));
   for (const feature of options.features) backend.add(feature);
   await backend.start();
   if (options.db === 'postgres') await checkpoint();
 
   return {
     baseUrl,
+    catalog,
     async request(path, init) {
       const response = await fetch(`${baseUrl}${path}`, {
         ...init,
@@ -162,7 +171,7 @@ export async function startBenchBackend(options: {
     },
     async stop() {
       await backend.stop();
-      if (options.db === 'postgres') await dropDatabases(databasePrefix);
+      if (db === 'postgres') await dropDatabases(databasePrefix);
     },
   };
 }

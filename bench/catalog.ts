@@ -224,18 +224,56 @@ function project(entity: Entity, fields: string[]): Entity {
   return out as Entity;
 }
 
+/** A filter on `kind` alone (as the catalog index asks): the kinds, in lower case. */
+function kindsOnly(filter?: Filter | Filter[]): string[] | undefined {
+  if (!filter || Array.isArray(filter)) return undefined;
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== 'kind') return undefined;
+  const kinds = [filter.kind].flat();
+  return kinds.every(k => typeof k === 'string')
+    ? kinds.map(k => String(k).toLocaleLowerCase('en-US'))
+    : undefined;
+}
+
 /**
  * The read side of the CatalogService interface over an in-memory entity list: what the
- * benchmarked plugins call. Writes and locations are not part of a benchmark.
+ * benchmarked plugins call. Writes and locations are not part of a benchmark. The
+ * entities are held as JSON text, as a catalog's database holds them, and parsed when
+ * read, as a catalog client parses the catalog's answers: held as objects, 100,000
+ * entities would be the largest part of the backend process's live heap, which its
+ * garbage collector would mark again and again, a cost a deployed backend (whose catalog
+ * lives elsewhere) does not have. `update` edits one entity, as a catalog refresh would.
  */
 export function inProcessCatalog(entities: Entity[]) {
-  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  const select = (filter?: Filter | Filter[]) =>
-    filter ? entities.filter(e => matches(e, filter)) : entities;
+  const rows = entities.map(e => ({
+    ref: stringifyEntityRef(e),
+    kind: e.kind.toLocaleLowerCase('en-US'),
+    json: JSON.stringify(e),
+  }));
+  type Row = (typeof rows)[number];
+  const byRef = new Map(rows.map(r => [r.ref, r]));
+  const read = (row: Row | undefined) =>
+    row ? (JSON.parse(row.json) as Entity) : undefined;
+  const select = (filter?: Filter | Filter[]): Row[] => {
+    if (!filter) return rows;
+    const kinds = kindsOnly(filter);
+    return kinds
+      ? rows.filter(r => kinds.includes(r.kind))
+      : rows.filter(r => matches(read(r)!, filter));
+  };
+  const readAll = (selected: Row[], fields?: string[]) =>
+    selected.map(r => (fields ? project(read(r)!, fields) : read(r)!));
   const unsupported = (name: string) => async () => {
     throw new Error(`The benchmark catalog does not support ${name}`);
   };
   return {
+    update(ref: string, edit: (entity: Entity) => void) {
+      const row = byRef.get(ref);
+      if (!row) throw new Error(`No entity ${ref}`);
+      const entity = read(row)!;
+      edit(entity);
+      row.json = JSON.stringify(entity);
+    },
     async *streamEntities(request?: {
       filter?: Filter;
       pageSize?: number;
@@ -244,10 +282,7 @@ export function inProcessCatalog(entities: Entity[]) {
       const selected = select(request?.filter);
       const size = request?.pageSize ?? 500;
       for (let i = 0; i < selected.length; i += size) {
-        const page = selected.slice(i, i + size);
-        yield request?.fields
-          ? page.map(e => project(e, request.fields!))
-          : page;
+        yield readAll(selected.slice(i, i + size), request?.fields);
       }
     },
     async getEntities(request?: {
@@ -258,21 +293,25 @@ export function inProcessCatalog(entities: Entity[]) {
       const selected = select(request?.filter);
       const offset = request?.offset ?? 0;
       return {
-        items: selected.slice(
-          offset,
-          request?.limit !== undefined ? offset + request.limit : undefined,
+        items: readAll(
+          selected.slice(
+            offset,
+            request?.limit !== undefined ? offset + request.limit : undefined,
+          ),
         ),
       };
     },
     async getEntityByRef(ref: string | { kind: string; name: string }) {
-      return byRef.get(
-        typeof ref === 'string'
-          ? ref.toLocaleLowerCase('en-US')
-          : stringifyEntityRef(ref),
+      return read(
+        byRef.get(
+          typeof ref === 'string'
+            ? ref.toLocaleLowerCase('en-US')
+            : stringifyEntityRef(ref),
+        ),
       );
     },
     async getEntitiesByRefs(request: { entityRefs: string[] }) {
-      return { items: request.entityRefs.map(r => byRef.get(r)) };
+      return { items: request.entityRefs.map(r => read(byRef.get(r))) };
     },
     async queryEntities(request?: {
       filter?: Filter;
@@ -282,7 +321,7 @@ export function inProcessCatalog(entities: Entity[]) {
       const selected = select(request?.filter);
       const offset = request?.cursor ? Number(request.cursor) : 0;
       const limit = request?.limit ?? 500;
-      const items = selected.slice(offset, offset + limit);
+      const items = readAll(selected.slice(offset, offset + limit));
       const next = offset + limit < selected.length;
       return {
         items,
@@ -291,7 +330,7 @@ export function inProcessCatalog(entities: Entity[]) {
       };
     },
     async getEntityAncestors(request: { entityRef: string }) {
-      const entity = byRef.get(request.entityRef);
+      const entity = read(byRef.get(request.entityRef));
       if (!entity) throw new Error(`No entity ${request.entityRef}`);
       return {
         rootEntityRef: request.entityRef,
@@ -312,9 +351,11 @@ export function inProcessCatalog(entities: Entity[]) {
   };
 }
 
-/** Overrides the backend's CatalogService with {@link inProcessCatalog}. */
-export function inProcessCatalogServiceFactory(entities: Entity[]) {
-  const catalog = inProcessCatalog(entities);
+/** The benchmark's in-process catalog. */
+export type InProcessCatalog = ReturnType<typeof inProcessCatalog>;
+
+/** Overrides the backend's CatalogService with an {@link inProcessCatalog}. */
+export function inProcessCatalogServiceFactory(catalog: InProcessCatalog) {
   return createServiceFactory({
     service: catalogServiceRef,
     deps: {},

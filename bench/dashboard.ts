@@ -4,9 +4,9 @@
  * `/paved-road` until the headline KPIs show their figures and the teams table lists the
  * organisation's groups.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../scripts/chromium';
 
@@ -16,11 +16,16 @@ const appDist = resolve(root, 'packages/app/dist/index.html');
 /** Builds the dev instance's app for production unless a build exists (or `force`). */
 export function ensureAppBuilt(force: boolean) {
   if (existsSync(appDist) && !force) return false;
+  // Its listing of every bundle goes to a log, not into the figures' output.
+  const log = resolve(root, 'bench/out/app-build.log');
+  mkdirSync(dirname(log), { recursive: true });
   const result = spawnSync('npx', ['backstage-cli', 'package', 'build'], {
     cwd: resolve(root, 'packages/app'),
-    stdio: 'inherit',
+    stdio: ['ignore', openSync(log, 'w'), 'inherit'],
   });
-  if (result.status !== 0) throw new Error('Building packages/app failed');
+  if (result.status !== 0) {
+    throw new Error(`Building packages/app failed; its output is in ${log}`);
+  }
   return true;
 }
 

@@ -17,6 +17,7 @@ import { readScorecardDefinitions } from '../scorecards/definitions';
 import { CatalogIndex } from './CatalogIndex';
 import { createProvenanceFactSource, entityFactSource } from './factSources';
 import {
+  LoadedScorecards,
   loadScorecards,
   ScorecardEvaluationService,
 } from './ScorecardEvaluationService';
@@ -29,6 +30,35 @@ const component = (name: string): Entity => ({
   metadata: { name, namespace: 'default', etag: `${name}-1` },
   spec: { type: 'service', lifecycle: 'production', owner: 'group:default/a' },
 });
+
+/** A service over the catalog: the shipped scorecards and the entity source unless told. */
+async function serviceOver(options: {
+  store: DatabaseResultsStore;
+  catalog: CatalogService;
+  /** What the organisational index reads; the catalog itself by default. */
+  indexCatalog?: CatalogService;
+  factSources?: PavedRoadFactSource[];
+  scorecards?: LoadedScorecards;
+}) {
+  const auth = mockServices.auth();
+  return new ScorecardEvaluationService({
+    catalog: options.catalog,
+    auth,
+    logger: mockServices.logger.mock(),
+    store: options.store,
+    index: new CatalogIndex({
+      catalog: options.indexCatalog ?? options.catalog,
+      auth,
+    }),
+    factSources: options.factSources ?? [entityFactSource],
+    scorecards:
+      options.scorecards ??
+      loadScorecards(await readScorecardDefinitions(new ConfigReader({})), [
+        'entity',
+      ]),
+    historyRetentionDays: 90,
+  });
+}
 
 describe('ScorecardEvaluationService', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -182,19 +212,10 @@ describe('ScorecardEvaluationService', () => {
         };
       },
     }) as CatalogService;
-    const auth = mockServices.auth();
-    const service = new ScorecardEvaluationService({
-      catalog: recording,
-      auth,
-      logger: mockServices.logger.mock(),
+    const service = await serviceOver({
       store,
-      index: new CatalogIndex({ catalog, auth }),
-      factSources: [entityFactSource],
-      scorecards: loadScorecards(
-        await readScorecardDefinitions(new ConfigReader({})),
-        ['entity'],
-      ),
-      historyRetentionDays: 90,
+      catalog: recording,
+      indexCatalog: catalog,
     });
     expect(await service.evaluate()).toMatchObject({ evaluated: 5 });
     expect(calls.map(c => c.method)).toEqual(['streamEntities']);
@@ -288,19 +309,14 @@ describe('ScorecardEvaluationService', () => {
     });
     const isOne = { 'counted.name': 'one' };
     const isTwo = { 'counted.name': 'two' };
-    const auth = mockServices.auth();
-    const service = new ScorecardEvaluationService({
-      catalog,
-      auth,
-      logger: mockServices.logger.mock(),
+    const service = await serviceOver({
       store,
-      index: new CatalogIndex({ catalog, auth }),
+      catalog,
       factSources: [entityFactSource, counted],
       scorecards: loadScorecards(
         [card('kept', isOne), card('edited', isOne), card('removed', isOne)],
         ['entity', 'counted'],
       ),
-      historyRetentionDays: 90,
     });
     expect(await service.evaluate()).toMatchObject({
       mode: 'full',
@@ -519,20 +535,9 @@ describe('a pass over many pages', () => {
       const entities = Array.from({ length: 2300 }, (_, i) =>
         component(`service-${i}`),
       );
-      const catalog = catalogServiceMock({ entities });
-      const auth = mockServices.auth();
-      const service = new ScorecardEvaluationService({
-        catalog,
-        auth,
-        logger: mockServices.logger.mock(),
+      const service = await serviceOver({
         store,
-        index: new CatalogIndex({ catalog, auth }),
-        factSources: [entityFactSource],
-        scorecards: loadScorecards(
-          await readScorecardDefinitions(new ConfigReader({})),
-          ['entity'],
-        ),
-        historyRetentionDays: 90,
+        catalog: catalogServiceMock({ entities }),
       });
       expect(await service.evaluate()).toMatchObject({
         scanned: 2300,
