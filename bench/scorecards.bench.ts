@@ -39,7 +39,8 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const flag = (name: string) => args.includes(`--${name}`);
-const SIZES = arg('sizes', '10000,50000,100000').split(',').map(Number);
+const SIZE_ARGS = arg('sizes', '10000,50000,100000').split(',');
+const SIZES = SIZE_ARGS.map(Number);
 const DB = arg('db', 'postgres') as 'postgres' | 'sqlite';
 const CONCURRENCY = Number(arg('concurrency', '10'));
 /** Requests per second of the open-loop (latency) runs. */
@@ -426,6 +427,16 @@ async function main() {
     const figures = await runChild(phase, Number(arg('size', '0')));
     console.log(`${RESULT_PREFIX}${JSON.stringify(figures)}`);
     return;
+  }
+  // The organisation (groups, systems, domains, templates) comes first, components after.
+  const organisation = syntheticCatalog(0).length;
+  const bad = SIZE_ARGS.find(
+    n => !Number.isInteger(Number(n)) || Number(n) <= organisation,
+  );
+  if (bad !== undefined) {
+    throw new Error(
+      `--sizes: '${bad}' is not a catalog size to measure: each must be a whole number above ${organisation}, the synthetic organisation's own entities`,
+    );
   }
   log(
     `Paved Road scorecards benchmark (${DB}, Node ${process.version}, ${
