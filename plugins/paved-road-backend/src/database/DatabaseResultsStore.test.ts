@@ -513,9 +513,99 @@ describe('DatabaseResultsStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keeps an entity level history as changes, read back per snapshot day, and prunes it to a baseline on %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const orders = 'component:default/orders-api';
+      const cart = 'component:default/cart-api';
+      const entityRows = async () =>
+        Number(
+          (
+            await knex('paved_road_snapshots')
+              .where({ scope: 'entity' })
+              .count({
+                n: '*',
+              })
+          )[0].n,
+        );
+      const levels = async (
+        ref: string,
+        range: { from?: string; to?: string } = {},
+      ) =>
+        (await store.history({ ref, ...range })).map(h => [
+          h.day,
+          h.data.level,
+        ]);
+
+      await store.saveEvaluations(
+        [evaluation('orders-api', 'gold'), evaluation('cart-api', null)],
+        'p1',
+      );
+      await store.writeSnapshots('2026-06-01', []);
+      expect(await entityRows()).toBe(2);
+      // Unchanged levels add no rows, and the day still reads.
+      await store.writeSnapshots('2026-06-02', []);
+      expect(await store.hasSnapshot('2026-06-02')).toBe(true);
+      expect(await store.hasSnapshot('2026-06-05')).toBe(false);
+      expect(await entityRows()).toBe(2);
+
+      await store.saveEvaluations([evaluation('orders-api', null)], 'p2');
+      await store.writeSnapshots('2026-06-03', []);
+      expect(await entityRows()).toBe(3);
+      await store.removeMissing(new Set([orders]));
+      await store.writeSnapshots('2026-06-04', []);
+      await store.writeSnapshots('2026-06-04', []); // a repeated day replaces it
+      expect(await entityRows()).toBe(4);
+
+      expect(await levels(orders)).toEqual([
+        ['2026-06-01', 'gold'],
+        ['2026-06-02', 'gold'],
+        ['2026-06-03', null],
+        ['2026-06-04', null],
+      ]);
+      expect(await levels(cart)).toEqual([
+        ['2026-06-01', null],
+        ['2026-06-02', null],
+        ['2026-06-03', null],
+      ]);
+      expect(
+        await levels(orders, { from: '2026-06-02', to: '2026-06-03' }),
+      ).toEqual([
+        ['2026-06-02', 'gold'],
+        ['2026-06-03', null],
+      ]);
+      expect(await levels(orders, { from: '2026-06-10' })).toEqual([]);
+
+      // Back in the catalog, it reads again from the day it returned.
+      await store.saveEvaluations([evaluation('cart-api', 'gold')], 'p3');
+      await store.writeSnapshots('2026-06-05', []);
+      expect(await levels(cart, { from: '2026-06-04' })).toEqual([
+        ['2026-06-05', 'gold'],
+      ]);
+
+      // Pruning keeps, per entity and scorecard, the change that still gives its
+      // level on the first kept day.
+      expect(await store.pruneSnapshots('2026-06-03')).toBe(3); // 2 days, 1 change
+      expect(await levels(orders)).toEqual([
+        ['2026-06-03', null],
+        ['2026-06-04', null],
+        ['2026-06-05', null],
+      ]);
+      expect(await levels(cart)).toEqual([
+        ['2026-06-03', null],
+        ['2026-06-05', 'gold'],
+      ]);
+      // A removal before the first kept day is no longer needed.
+      expect(await store.pruneSnapshots('2026-06-05')).toBe(2 + 2);
+      expect(await levels(cart)).toEqual([['2026-06-05', 'gold']]);
+      expect(await entityRows()).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'migrates down and up again on %p',
     async databaseId => {
-      const { knex } = await createStore(databaseId);
+      const { knex, store } = await createStore(databaseId);
       for (const table of TABLES) {
         expect([table, await knex.schema.hasTable(table)]).toEqual([
           table,
@@ -553,6 +643,62 @@ describe('DatabaseResultsStore', () => {
       const hasStatuses = () =>
         knex.schema.hasColumn('paved_road_results', 'check_statuses');
       expect(await hasStatuses()).toBe(true);
+      // Down one step turns entity snapshots back into a row per snapshot day; up
+      // again turns those rows into changes, with the removal they imply.
+      const orders = 'component:default/orders-api';
+      const cart = 'component:default/cart-api';
+      await store.saveEvaluations(
+        [evaluation('orders-api', 'gold'), evaluation('cart-api', null)],
+        'p1',
+      );
+      await store.writeSnapshots('2026-06-01', []);
+      await store.writeSnapshots('2026-06-02', []);
+      await store.saveEvaluations([evaluation('orders-api', null)], 'p2');
+      await store.removeMissing(new Set([orders]));
+      await store.writeSnapshots('2026-06-03', []);
+      const histories = async () => [
+        await store.history({ ref: orders }),
+        await store.history({ ref: cart }),
+      ];
+      const before = await histories();
+      expect(before.map(h => h.length)).toEqual([3, 2]);
+      const entitySnapshots = async () =>
+        (
+          await knex('paved_road_snapshots')
+            .where({ scope: 'entity' })
+            .orderBy(['ref', 'day'])
+        ).map(r => [r.ref, r.day, JSON.parse(r.data)]);
+      expect(await entitySnapshots()).toEqual([
+        [cart, '2026-06-01', { level: null }],
+        [cart, '2026-06-03', { removed: true }],
+        [orders, '2026-06-01', { level: 'gold' }],
+        [orders, '2026-06-03', { level: null }],
+      ]);
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await entitySnapshots()).toEqual([
+        [cart, '2026-06-01', { level: null }],
+        [cart, '2026-06-02', { level: null }],
+        [orders, '2026-06-01', { level: 'gold' }],
+        [orders, '2026-06-02', { level: 'gold' }],
+        [orders, '2026-06-03', { level: null }],
+      ]);
+      expect(
+        await knex('paved_road_snapshots').whereNot({ scope: 'entity' }),
+      ).toEqual([]);
+      await knex.migrate.up({ directory: migrationsDir });
+      expect(await entitySnapshots()).toEqual([
+        [cart, '2026-06-01', { level: null }],
+        [cart, '2026-06-03', { removed: true }],
+        [orders, '2026-06-01', { level: 'gold' }],
+        [orders, '2026-06-03', { level: null }],
+      ]);
+      expect(await histories()).toEqual(before);
+      for (const table of ['paved_road_snapshots', 'paved_road_results']) {
+        await knex(table).delete();
+      }
+      await knex('paved_road_entities').delete();
+      await knex.migrate.down({ directory: migrationsDir });
+
       // Down one step drops the check statuses, the next restores the index on
       // pass_id, the next removes only the results tables.
       await knex.migrate.down({ directory: migrationsDir });
