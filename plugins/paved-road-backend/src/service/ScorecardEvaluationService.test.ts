@@ -102,10 +102,11 @@ describe('ScorecardEvaluationService', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as CatalogService;
+    const logger = mockServices.logger.mock();
     const service = new ScorecardEvaluationService({
       catalog: catalogProxy,
       auth,
-      logger: mockServices.logger.mock(),
+      logger,
       store,
       index: new CatalogIndex({ catalog, auth }),
       factSources: [entityFactSource, flaky],
@@ -113,7 +114,7 @@ describe('ScorecardEvaluationService', () => {
       historyRetentionDays: 90,
       reevaluateAfterMs: options.reevaluateAfterMs,
     });
-    return { service, store, entities, failing, broken, gone, knex };
+    return { service, store, entities, failing, broken, gone, knex, logger };
   }
 
   it('keeps the last results and marks them stale when a source or the catalog fails', async () => {
@@ -162,6 +163,27 @@ describe('ScorecardEvaluationService', () => {
     expect((await store.getEntity('component:default/two'))?.entity.stale).toBe(
       false,
     );
+  });
+
+  it("keeps the results fresh when the day's snapshot cannot be written, and writes it at the next pass", async () => {
+    const { service, store, knex, logger } = await setup();
+    const today = new Date().toISOString().slice(0, 10);
+    await knex.schema.renameTable('paved_road_snapshots', 'snapshots_away');
+    const summary = await service.evaluate();
+    expect(summary).toMatchObject({ evaluated: 2, stale: 0 });
+    expect(summary.error).toBeUndefined();
+    expect((await store.getEntity('component:default/one'))?.entity.stale).toBe(
+      false,
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        "Paved Road: today's history snapshot was not written, the next pass tries again",
+      ),
+    );
+    await knex.schema.renameTable('snapshots_away', 'paved_road_snapshots');
+    expect(await store.hasSnapshot(today)).toBe(false);
+    expect(await service.evaluate()).toMatchObject({ evaluated: 0 });
+    expect(await store.hasSnapshot(today)).toBe(true);
   });
 
   it('removes the entities gone from the catalog, changed or unchanged', async () => {

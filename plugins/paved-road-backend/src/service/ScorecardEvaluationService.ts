@@ -312,7 +312,17 @@ export class ScorecardEvaluationService {
       await store.setState(HASHES_KEY, JSON.stringify(hashes));
       const aggregates = await this.refreshAggregates(summary);
       await store.setState(LAST_PASS_KEY, aggregates.evaluatedAt!);
-      await this.snapshot(aggregates);
+      try {
+        await this.snapshot(aggregates);
+      } catch (error) {
+        // The results are fresh; only the history misses a day until a pass writes it
+        // (another replica's pass may have written it at the same time).
+        logger.warn(
+          `Paved Road: today's history snapshot was not written, the next pass tries again: ${message(
+            error,
+          )}`,
+        );
+      }
     } catch (error) {
       // Nothing is lost: the last results stay, marked stale with the reason.
       summary.error = `Evaluation failed: ${message(error)}`;
