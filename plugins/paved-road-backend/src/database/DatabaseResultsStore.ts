@@ -1001,14 +1001,10 @@ export class DatabaseResultsStore {
       if (query.from) daysQuery.where('day', '>=', query.from);
       if (query.to) daysQuery.where('day', '<=', query.to);
       const days: string[] = (await daysQuery).map(r => r.day);
-      const scorecards = [...changes.keys()].sort();
-      const next = new Map(scorecards.map(id => [id, 0]));
-      for (const day of days) {
-        for (const scorecardId of scorecards) {
-          const list = changes.get(scorecardId)!;
-          let i = next.get(scorecardId)!;
+      for (const [scorecardId, list] of changes) {
+        let i = 0;
+        for (const day of days) {
           while (i < list.length && list[i].day <= day) i++;
-          next.set(scorecardId, i);
           const current = list[i - 1];
           if (!current || current.data === SNAPSHOT_REMOVED) continue;
           out.push({
