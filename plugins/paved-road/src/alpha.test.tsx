@@ -91,7 +91,7 @@ describe('the new-frontend-system plugin', () => {
   });
 
   it('is the paved-road plugin with an API and a page', () => {
-    expect(plugin.id).toBe('paved-road');
+    expect(plugin.pluginId).toBe('paved-road');
     const api = createExtensionTester(plugin.getExtension('api:paved-road'));
     expect(api.get(ApiBlueprint.dataRefs.factory).api.id).toBe(
       'plugin.paved-road.api',
