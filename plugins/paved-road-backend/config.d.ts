@@ -69,6 +69,45 @@ export interface Config {
      */
     reevaluateAfter?: HumanDuration | string;
 
+    /** How evaluation catches up with a catalog that is still starting. */
+    startup?: {
+      /**
+       * When a scheduled pass right after start-up finds the catalog empty (it has not
+       * processed its locations yet) or cannot read it, the pass runs again after this
+       * long, then half as long again after each such pass, up to a minute; once the
+       * catalog answers, passes keep following at that pace while each finds entities
+       * never evaluated before, until one finds none (or ten minutes after start-up);
+       * then `schedule` takes over. A duration
+       * object such as `{ seconds: 10 }` or an ISO 8601 duration such as `PT10S`;
+       * must be longer than zero. Defaults to 10 seconds.
+       * @visibility backend
+       */
+      retryAfter?: HumanDuration | string;
+    };
+
+    /**
+     * Entities created from a golden path: a scaffold event
+     * (`POST /api/paved-road/scaffold-events`, sent by `paved-road:adoption:record`)
+     * makes the backend wait for the new entity in the catalog and evaluate it as soon
+     * as it is there, instead of at the next scheduled pass.
+     */
+    scaffoldedEntities?: {
+      /**
+       * How often the catalog is asked for the new entity. A duration object or ISO
+       * 8601 duration, longer than zero and not longer than `timeout`. Defaults to 5
+       * seconds.
+       * @visibility backend
+       */
+      pollInterval?: HumanDuration | string;
+      /**
+       * How long after its scaffold event the new entity is waited for; after that the
+       * scheduled pass evaluates it once the catalog has it. A duration object or ISO
+       * 8601 duration, longer than zero. Defaults to 5 minutes.
+       * @visibility backend
+       */
+      timeout?: HumanDuration | string;
+    };
+
     /** Daily snapshots of entity and aggregate results. */
     history?: {
       /**
@@ -82,7 +121,10 @@ export interface Config {
     /** Facts pushed by CI pipelines to `POST /api/paved-road/facts`. */
     facts?: {
       /**
-       * Largest accepted `facts` object, in bytes of JSON. Defaults to 32768.
+       * Largest accepted `facts` object, in bytes of JSON. Defaults to 32768. A larger
+       * one is refused with a 400 naming `facts`; the request body as a whole may be
+       * up to this plus as much again (at least 32 KiB more) before the body parser
+       * answers 413.
        * @visibility backend
        */
       maxBytes?: number;

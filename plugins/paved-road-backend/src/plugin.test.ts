@@ -56,10 +56,11 @@ const teamModule = createBackendModule({
   },
 });
 
-async function start(options: { deny?: boolean } = {}) {
+async function start(options: { deny?: boolean; config?: object } = {}) {
   const { server } = await startTestBackend({
     features: [
       pavedRoadPlugin,
+      mockServices.rootConfig.factory({ data: options.config ?? {} }),
       teamModule,
       catalogServiceMock.factory({
         entities: [
@@ -205,5 +206,34 @@ describe('pavedRoadPlugin', () => {
       .get('/api/paved-road/facts/component/default/nope')
       .set('Authorization', mockCredentials.user.header());
     expect(missing.status).toBe(404);
+  });
+
+  it('bounds pushed facts by pavedRoad.facts.maxBytes, above the default body size', async () => {
+    const maxBytes = 200_000;
+    const server = await start({
+      config: { pavedRoad: { facts: { maxBytes } } },
+    });
+    // `{"blob":"…"}`: 11 bytes around the string.
+    const push = (bytes: number) =>
+      request(server)
+        .post('/api/paved-road/facts')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          entityRef: 'component:default/payments-api',
+          source: 'ci',
+          facts: { blob: 'x'.repeat(bytes - 11) },
+        });
+
+    const between = await push(100 * 1024);
+    expect(between.status).toBe(202);
+
+    const atLimit = await push(maxBytes);
+    expect(atLimit.status).toBe(202);
+
+    const above = await push(maxBytes + 1);
+    expect([above.status, above.body.error?.message]).toEqual([
+      400,
+      `Invalid request body: facts: must be at most ${maxBytes} bytes as JSON`,
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
@@ -20,7 +19,13 @@ import { readScorecardDefinitions } from './scorecards/definitions';
 import { registerScorecardActions } from './service/actions';
 import { createBuiltInFactSources } from './service/builtInFactSources';
 import { CatalogIndex } from './service/CatalogIndex';
+import {
+  readCatchUpConfig,
+  readEvaluationSchedule,
+} from './service/evaluationConfig';
 import { createRouter } from './service/router';
+import { ScaffoldedEntityWatcher } from './service/ScaffoldedEntityWatcher';
+import { ScheduledEvaluation } from './service/ScheduledEvaluation';
 import {
   loadScorecards,
   ScorecardEvaluationService,
@@ -56,6 +61,7 @@ export const pavedRoadPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -69,6 +75,7 @@ export const pavedRoadPlugin = createBackendPlugin({
         const definitions = await readScorecardDefinitions(config, {
           operators,
         });
+        const catchUp = readCatchUpConfig(config);
 
         const index = new CatalogIndex({ catalog, auth, logger });
         const factSources = [
@@ -111,19 +118,24 @@ export const pavedRoadPlugin = createBackendPlugin({
           ),
         });
 
-        const schedule = config.has('pavedRoad.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('pavedRoad.schedule'),
-            )
-          : { frequency: { minutes: 5 }, timeout: { minutes: 30 } };
-        await deps.scheduler.scheduleTask({
-          id: 'paved-road-evaluate',
-          scope: 'global',
-          ...schedule,
-          fn: async () => {
-            const summary = await evaluation.evaluate();
-            if (summary.error) throw new Error(summary.error);
-          },
+        const scheduled = new ScheduledEvaluation({
+          scheduler: deps.scheduler,
+          logger,
+          evaluation,
+          schedule: readEvaluationSchedule(config),
+          retryAfterMs: catchUp.retryAfterMs,
+        });
+        await scheduled.start();
+        const scaffoldedEntities = new ScaffoldedEntityWatcher({
+          catalog,
+          auth,
+          logger,
+          evaluation,
+          ...catchUp.scaffoldedEntities,
+        });
+        deps.lifecycle.addShutdownHook(() => {
+          scheduled.stop();
+          scaffoldedEntities.stop();
         });
 
         // Edited definitions (where config watching allows) apply without a restart.
@@ -137,7 +149,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             if (loaded.hash !== evaluation.getScorecards().hash) {
               evaluation.setScorecards(loaded);
               logger.info('Scorecard definitions changed; re-evaluating');
-              await deps.scheduler.triggerTask('paved-road-evaluate');
+              await scheduled.trigger();
             }
           } catch (error) {
             logger.error(
@@ -168,6 +180,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             index,
             evaluation,
             operators,
+            scaffoldedEntities,
             maxPushedFactsBytes:
               config.getOptionalNumber('pavedRoad.facts.maxBytes') ?? 32_768,
           }),

@@ -11,6 +11,12 @@ import {
 } from '@paved-road/backstage-plugin-common';
 
 const MAX_AGE_MS = 60_000;
+/**
+ * A lookup that misses an index older than this refreshes it first (one refresh for
+ * every lookup waiting), so an index loaded while the catalog was still filling does
+ * not answer for long.
+ */
+const MISS_REFRESH_AFTER_MS = 5_000;
 
 /**
  * A small index of the catalog's organisational entities (groups, users, systems,
@@ -28,6 +34,12 @@ export class CatalogIndex {
   private templateHours = new Map<string, number | null>();
   private loadedAt = 0;
   private loading?: Promise<void>;
+  /**
+   * Catalog reads that confirmed (or refuted) lookups the index missed, by ref, kept
+   * until the next refresh: a ref missing from the catalog (an orphaned owner) costs
+   * one request per refresh, not one per entity that names it.
+   */
+  private confirmed = new Map<string, Promise<Entity | undefined>>();
   /** Invalid time-saved annotations already logged, so each is logged once. */
   private readonly warned = new Set<string>();
 
@@ -97,35 +109,96 @@ export class CatalogIndex {
       systemDomains,
       templateVersions,
       templateHours,
+      confirmed: new Map(),
       loadedAt: Date.now(),
     });
   }
 
-  /** Refreshes when older than a minute (for lookups outside a pass). */
-  async ensureFresh(): Promise<void> {
-    if (Date.now() - this.loadedAt < MAX_AGE_MS) return;
+  /**
+   * Refreshes when older than `maxAgeMs` (a minute by default; for lookups outside a
+   * pass). Concurrent callers share one refresh.
+   */
+  async ensureFresh(maxAgeMs = MAX_AGE_MS): Promise<void> {
+    if (Date.now() - this.loadedAt < maxAgeMs) return;
     this.loading ??= this.refresh().finally(() => {
       this.loading = undefined;
     });
     await this.loading;
   }
 
-  /** {@link CatalogIndex.ownerExists}, refreshing a stale index first. */
+  /**
+   * Whether the owner exists in the catalog. A miss is never taken from the index
+   * alone, which may have been loaded while the catalog was still filling: a miss in
+   * an index older than a few seconds refreshes it (one refresh for every lookup
+   * waiting) and looks again, and a miss that remains is confirmed by reading the ref
+   * from the catalog, once per ref until the next refresh. Rejects when the catalog
+   * cannot tell, so the fact source reports that instead of a missing owner.
+   */
   async lookupOwner(ref: string): Promise<boolean> {
-    await this.ensureFresh();
-    return this.ownerExists(ref);
+    return this.lookup(
+      ref,
+      () => (this.owners.has(ref) ? true : undefined),
+      entity => entity !== undefined,
+    );
   }
 
-  /** {@link CatalogIndex.template}, refreshing a stale index first. */
+  /**
+   * Whether the template exists and its latest version; a miss is confirmed as in
+   * {@link CatalogIndex.lookupOwner}.
+   */
   async lookupTemplate(
     ref: string,
   ): Promise<{ found: boolean; latestVersion: string | null }> {
-    await this.ensureFresh();
-    return this.template(ref);
+    return this.lookup(
+      ref,
+      () =>
+        this.templateVersions.has(ref)
+          ? {
+              found: true,
+              latestVersion: this.templateVersions.get(ref) ?? null,
+            }
+          : undefined,
+      entity => ({
+        found: entity !== undefined,
+        latestVersion:
+          entity?.metadata.annotations?.[
+            PAVED_ROAD_ANNOTATIONS.templateVersion
+          ] ?? null,
+      }),
+    );
   }
 
-  ownerExists(ref: string): boolean {
-    return this.owners.has(ref);
+  /** Answers from the index, confirming a miss; a failed read is not kept. */
+  private async lookup<T>(
+    ref: string,
+    fromIndex: () => T | undefined,
+    fromCatalog: (entity: Entity | undefined) => T,
+  ): Promise<T> {
+    await this.ensureFresh();
+    const found = fromIndex();
+    if (found !== undefined) return found;
+    if (!this.confirmed.has(ref)) {
+      await this.ensureFresh(MISS_REFRESH_AFTER_MS);
+      const refreshed = fromIndex();
+      if (refreshed !== undefined) return refreshed;
+    }
+    return fromCatalog(await this.read(ref));
+  }
+
+  private read(ref: string): Promise<Entity | undefined> {
+    const cached = this.confirmed.get(ref);
+    if (cached) return cached;
+    const confirmed = this.confirmed;
+    const reading = this.options.auth
+      .getOwnServiceCredentials()
+      .then(credentials =>
+        this.options.catalog.getEntityByRef(ref, { credentials }),
+      );
+    confirmed.set(ref, reading);
+    reading.catch(() => {
+      if (confirmed.get(ref) === reading) confirmed.delete(ref);
+    });
+    return reading;
   }
 
   /**

@@ -10,7 +10,9 @@ import { createProvenanceFactSource, entityFactSource } from './factSources';
 /**
  * The fact sources every Paved Road backend has: `entity`, `provenance`, `owner`,
  * `platformTool` and `repository`. Owner and template lookups go through the pass's
- * catalog index, not one catalog request per entity.
+ * catalog index, not one catalog request per entity; a ref the index misses is
+ * confirmed with the catalog (once per ref and refresh) before it counts as missing,
+ * so an index loaded while the catalog was filling never fails a check.
  */
 export function createBuiltInFactSources(options: {
   catalog: CatalogService;

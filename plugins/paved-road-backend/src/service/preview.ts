@@ -3,20 +3,22 @@ import {
   ScorecardPreviewResponse,
 } from '@paved-road/backstage-plugin-common';
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
 import { DatabaseResultsStore } from '../database/DatabaseResultsStore';
 import { compileScorecards } from '../scorecards/evaluator';
 import { ScorecardRuleOperator } from '../scorecards/operators';
 import { parseScorecardDefinition } from '../scorecards/schema';
 
-/** Body of `POST /scorecards/preview`. @internal */
-export const previewBody = z.union([
-  z.strictObject({ scorecard: z.unknown() }),
-  z.strictObject({
-    scorecardId: z.string().min(1).max(255),
-    check: z.unknown(),
-  }),
-]);
+/**
+ * Body of `POST /scorecards/preview`, as the spec has validated it: `scorecard`, or
+ * `scorecardId` and `check`.
+ *
+ * @internal
+ */
+export interface PreviewBody {
+  scorecard?: unknown;
+  scorecardId?: string;
+  check?: unknown;
+}
 
 /**
  * The scorecard a preview evaluates: the posted one, or an existing one with the posted
@@ -25,11 +27,11 @@ export const previewBody = z.union([
  * @internal
  */
 export function previewDefinition(
-  body: z.infer<typeof previewBody>,
+  body: PreviewBody,
   definitions: ScorecardDefinition[],
   operators?: ScorecardRuleOperator[],
 ): ScorecardDefinition {
-  if ('scorecard' in body) {
+  if (body.scorecard !== undefined) {
     try {
       return parseScorecardDefinition(body.scorecard, 'scorecard', {
         operators,

@@ -5,45 +5,39 @@ import {
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  parseVersion,
-  pavedRoadFactsWritePermission,
-} from '@paved-road/backstage-plugin-common';
+import { pavedRoadFactsWritePermission } from '@paved-road/backstage-plugin-common';
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
+import { createOpenApiRouter } from '../schema/openapi';
 import { collectFacts } from './factSources';
+import { openApiErrorHandler } from './openApiErrors';
+import { createRefinements } from './refinements';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
-import { entityRefSchema, parseInput } from './validation';
+import { refine } from './validation';
 
-const entityRef = (kind?: string) =>
-  entityRefSchema(kind, kind ? [kind] : undefined);
+/** The body parser's bound for every route but `POST /facts`. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-const scaffoldEventBody = z.strictObject({
-  templateRef: entityRef('template'),
-  templateVersion: z
-    .string()
-    .refine(v => {
-      try {
-        parseVersion(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be a semantic version such as 2.3.0')
-    .optional(),
-  entityRef: entityRef(),
-  hoursSaved: z.number().min(0).max(10_000),
-  initiatedBy: entityRef('user').optional(),
-  createdAt: z.iso.datetime({ offset: true }).optional(),
-});
-
-const listQuery = z.strictObject({
-  templateRef: entityRef('template').optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+/**
+ * The JSON body parser: `POST /facts` may carry `maxFactsBytes` of facts (measured as
+ * compact JSON), plus room for the envelope and for the whitespace and escapes of the
+ * JSON as sent (as much again, at least 32 KiB), so a body whose facts are too large is
+ * answered with the route's own error naming `facts`, not the parser's 413. Every other
+ * route keeps 64 KiB.
+ *
+ * @internal
+ */
+export function jsonBodyParser(maxFactsBytes: number): express.RequestHandler {
+  const parsers = {
+    facts: express.json({
+      limit: maxFactsBytes + Math.max(maxFactsBytes, 32 * 1024),
+    }),
+    other: express.json({ limit: DEFAULT_BODY_LIMIT }),
+  };
+  return (req, res, next) =>
+    (req.path === '/facts' ? parsers.facts : parsers.other)(req, res, next);
+}
 
 /** Options of {@link createRouter}. @internal */
 export interface RouterOptions
@@ -53,15 +47,36 @@ export interface RouterOptions
   catalog: CatalogService;
   store: DatabaseScaffoldEventStore;
   factSources: PavedRoadFactSource[];
+  /** Evaluates a scaffolded entity as soon as the catalog has it (ScaffoldedEntityWatcher). */
+  scaffoldedEntities?: { watch(entityRef: string): void };
 }
 
-/** The plugin's HTTP API, mounted at `/api/paved-road`. @internal */
+/**
+ * The plugin's HTTP API, mounted at `/api/paved-road`. Every request is validated against
+ * `src/schema/openapi.yaml` (the generated `createOpenApiRouter`), which also types the
+ * handlers; `refinements` check what the spec cannot express.
+ *
+ * @internal
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, store, factSources } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  const refinements = createRefinements(options);
+  const router = await createOpenApiRouter({
+    middleware: [jsonBodyParser(options.maxPushedFactsBytes)],
+    validatorOptions: {
+      // Report every offending field and parameter, not just the first (bodies are
+      // bounded by the parser above).
+      validateRequests: {
+        allErrors: true,
+        coerceTypes: false,
+        allowUnknownQueryParameters: false,
+      },
+      // Authentication is the httpAuth service's (and the httpRouter's auth policies').
+      validateSecurity: false,
+    },
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -80,13 +95,22 @@ export async function createRouter(
         `Not allowed: ${pavedRoadFactsWritePermission.name} is required to record scaffold events`,
       );
     }
-    const body = parseInput(scaffoldEventBody, req.body, 'request body');
+    const body = refine(
+      refinements.RecordScaffoldEvent.body,
+      req.body,
+      'request body',
+    );
     res.status(201).json(await store.add(body));
+    options.scaffoldedEntities?.watch(body.entityRef);
   });
 
   router.get('/scaffold-events', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const query = parseInput(listQuery, req.query, 'query parameters');
+    const query = refine(
+      refinements.ListScaffoldEvents.query,
+      req.query,
+      'query parameters',
+    );
     res.json({ items: await store.list(query) });
   });
 
@@ -120,7 +144,10 @@ export async function createRouter(
     res.json(await collectFacts(factSources, entity));
   });
 
-  addScorecardRoutes(router, options);
+  addScorecardRoutes(router, { ...options, refinements });
+
+  // Bad requests the spec's validator refused, answered like the refinements' own.
+  router.use(openApiErrorHandler(refinements));
 
   return router;
 }

@@ -1,3 +1,4 @@
+import { ApiRouter } from '@backstage/backend-openapi-utils';
 import {
   BackstageCredentials,
   HttpAuthService,
@@ -14,8 +15,6 @@ import {
   pavedRoadFactsWritePermission,
   ScorecardsResponse,
 } from '@paved-road/backstage-plugin-common';
-import express from 'express';
-import { z } from 'zod';
 import {
   DatabaseResultsStore,
   ResultsFilter,
@@ -26,83 +25,15 @@ import { computeAggregates } from './aggregates';
 import { CachedJsonBody } from './cachedJson';
 import { CatalogIndex } from './CatalogIndex';
 import { toCsv } from './csv';
-import { previewBody, previewDefinition, previewScorecard } from './preview';
+import { spec } from '../schema/openapi';
+import { previewDefinition, previewScorecard } from './preview';
+import { createRefinements } from './refinements';
 import { entityReadAccess, readableEntityRefs } from './visibility';
 import { ScorecardEvaluationService } from './ScorecardEvaluationService';
-import { entityRefSchema, parseInput } from './validation';
-
-const ref = entityRefSchema;
+import { parseInput, refine } from './validation';
 
 /** The entity endpoint's answer for an entity in the catalog not evaluated yet. */
 const NOT_EVALUATED = '{"entity":null,"results":[]}';
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const name = z.string().min(1).max(255);
-
-/** Entity attributes both the results and the aggregates can be narrowed by. */
-const entityFilterShape = {
-  kind: name.transform(k => k.toLocaleLowerCase('en-US')).optional(),
-  type: name.optional(),
-  lifecycle: name.optional(),
-};
-
-const filterShape = {
-  scorecard: name.optional(),
-  level: name.optional(),
-  owner: ref('group', ['group', 'user']).optional(),
-  system: ref('system', ['system']).optional(),
-  ...entityFilterShape,
-  sort: z
-    .enum(['entityRef', 'level', 'evaluatedAt', 'owner'])
-    .default('entityRef'),
-  order: z.enum(['asc', 'desc']).default('asc'),
-};
-
-const resultsQuery = z.strictObject({
-  ...filterShape,
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-const exportQuery = z.strictObject(filterShape);
-
-const aggregatesQuery = z.strictObject(entityFilterShape);
-
-const historyQuery = z.strictObject({
-  ref: z.union([z.literal('org'), ref()]),
-  scope: z.enum(['entity', 'org', 'group', 'system', 'domain']).optional(),
-  scorecard: name.optional(),
-  from: day.optional(),
-  to: day.optional(),
-});
-
-const evaluateBody = z
-  .strictObject({
-    full: z.boolean().default(false),
-    /** Re-evaluate just this entity, now. */
-    entityRef: ref().optional(),
-  })
-  .default({ full: false });
-
-const factsBody = (maxBytes: number) =>
-  z.strictObject({
-    entityRef: ref(),
-    source: z
-      .string()
-      .regex(
-        /^[a-z0-9]+(-[a-z0-9]+)*$/,
-        'must be lower-case letters and digits separated by dashes',
-      )
-      .max(63),
-    facts: z
-      .record(z.string(), z.unknown())
-      .refine(
-        facts => Buffer.byteLength(JSON.stringify(facts)) <= maxBytes,
-        `must be at most ${maxBytes} bytes as JSON`,
-      ),
-  });
 
 /** Options of {@link addScorecardRoutes}. @internal */
 export interface ScorecardRoutesOptions {
@@ -116,15 +47,23 @@ export interface ScorecardRoutesOptions {
   maxPushedFactsBytes: number;
 }
 
+/** Filters of `GET /results` and `GET /export.csv`, refined. */
+type ResultsFilterQuery = Omit<ResultsFilter, 'owners' | 'limit' | 'offset'> & {
+  owner?: string;
+};
+
 /** Adds the scorecard routes to the plugin's router. @internal */
 export function addScorecardRoutes(
-  router: express.Router,
-  options: ScorecardRoutesOptions,
+  router: ApiRouter<typeof spec>,
+  options: ScorecardRoutesOptions & {
+    refinements: ReturnType<typeof createRefinements>;
+  },
 ) {
+  const { refinements } = options;
   const { httpAuth, permissions, catalog, results, index, evaluation } =
     options;
 
-  const userOrService = (req: express.Request) =>
+  const userOrService = (req: Parameters<HttpAuthService['credentials']>[0]) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   const visibleRefs = (credentials: BackstageCredentials) =>
@@ -172,7 +111,7 @@ export function addScorecardRoutes(
   }
 
   async function filterOf(
-    query: z.infer<typeof exportQuery>,
+    query: ResultsFilterQuery,
   ): Promise<Omit<ResultsFilter, 'limit' | 'offset'>> {
     knownScorecard(query.scorecard);
     let owners: string[] | undefined;
@@ -229,7 +168,6 @@ export function addScorecardRoutes(
 
   router.get('/scorecards', async (req, res) => {
     await userOrService(req);
-    parseInput(z.strictObject({}), req.query, 'query parameters');
     const { definitions, hash } = evaluation.getScorecards();
     await definitionsBody.send(req, res, hash, async () => {
       const body: ScorecardsResponse = { scorecards: definitions };
@@ -239,7 +177,11 @@ export function addScorecardRoutes(
 
   router.get('/results', async (req, res) => {
     const credentials = await userOrService(req);
-    const query = parseInput(resultsQuery, req.query, 'query parameters');
+    const query = refine(
+      refinements.ListResults.query,
+      req.query,
+      'query parameters',
+    );
     const filter = await filterOf(query);
     const page = await results.listResults({
       ...filter,
@@ -252,7 +194,11 @@ export function addScorecardRoutes(
 
   router.get('/export.csv', async (req, res) => {
     const credentials = await userOrService(req);
-    const query = parseInput(exportQuery, req.query, 'query parameters');
+    const query = refine(
+      refinements.ExportResults.query,
+      req.query,
+      'query parameters',
+    );
     const page = await results.listResults({
       ...(await filterOf(query)),
       limit: 1_000_000,
@@ -269,7 +215,11 @@ export function addScorecardRoutes(
 
   router.get('/aggregates', async (req, res) => {
     const credentials = await userOrService(req);
-    const filter = parseInput(aggregatesQuery, req.query, 'query parameters');
+    const filter = refine(
+      refinements.GetAggregates.query,
+      req.query,
+      'query parameters',
+    );
     const filtered = Boolean(filter.kind || filter.type || filter.lifecycle);
     const visible = await visibleRefs(credentials);
     // The stored aggregates cover every entity: served as they are only when the
@@ -298,7 +248,11 @@ export function addScorecardRoutes(
 
   router.get('/history', async (req, res) => {
     const credentials = await userOrService(req);
-    const query = parseInput(historyQuery, req.query, 'query parameters');
+    const query = refine(
+      refinements.GetHistory.query,
+      req.query,
+      'query parameters',
+    );
     knownScorecard(query.scorecard);
     const kind = query.ref === 'org' ? 'org' : parseEntityRef(query.ref).kind;
     const scope =
@@ -348,7 +302,12 @@ export function addScorecardRoutes(
       pavedRoadEvaluatePermission,
       're-evaluate scorecards',
     );
-    const body = parseInput(evaluateBody, req.body ?? {}, 'request body');
+    // Without a body the spec's default does not apply.
+    const body = {
+      ...req.body,
+      full: req.body?.full ?? false,
+      ...parseInput(refinements.Evaluate.body, req.body ?? {}, 'request body'),
+    };
     if (body.entityRef) {
       // Only entities the caller may read can be re-evaluated by them.
       const visible = await catalog.getEntityByRef(body.entityRef, {
@@ -374,7 +333,7 @@ export function addScorecardRoutes(
       'push facts',
     );
     const body = parseInput(
-      factsBody(options.maxPushedFactsBytes),
+      refinements.PushFacts.body,
       req.body,
       'request body',
     );
@@ -389,9 +348,8 @@ export function addScorecardRoutes(
 
   router.post('/scorecards/preview', async (req, res) => {
     const credentials = await userOrService(req);
-    const body = parseInput(previewBody, req.body, 'request body');
     const definition = previewDefinition(
-      body,
+      req.body,
       evaluation.getScorecards().definitions,
       options.operators,
     );

@@ -6,6 +6,27 @@ import {
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
+/** One problem with a request, at a field or parameter (`path`). */
+export interface InputIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+}
+
+/** `a.b[2].c: message; ...`, as bad requests are answered. */
+export function describeIssues(issues: InputIssue[]): string {
+  return issues
+    .map(({ path, message }) => {
+      const field = path
+        .map((key, index) => {
+          if (typeof key === 'number') return `[${key}]`;
+          return index ? `.${String(key)}` : String(key);
+        })
+        .join('');
+      return field ? `${field}: ${message}` : message;
+    })
+    .join('; ');
+}
+
 /**
  * Parses `value` with `schema`, turning every issue into one `InputError` that names the
  * place (`where`, e.g. "request body") and the path of each offending field.
@@ -19,13 +40,21 @@ export function parseInput<T extends z.ZodType>(
   if (result.success) {
     return result.data;
   }
-  const details = result.error.issues
-    .map(issue => {
-      const path = issue.path.join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-  throw new InputError(`Invalid ${where}: ${details}`);
+  throw new InputError(
+    `Invalid ${where}: ${describeIssues(result.error.issues)}`,
+  );
+}
+
+/**
+ * `value`, as the OpenAPI spec has validated it, checked by `refinement` too (an
+ * `InputError` as {@link parseInput} throws) and with the fields it normalises replaced.
+ */
+export function refine<V extends object, T extends z.ZodType<object>>(
+  refinement: T,
+  value: V,
+  where: string,
+): Omit<V, keyof z.infer<T>> & z.infer<T> {
+  return { ...value, ...parseInput(refinement, value, where) };
 }
 
 const validator = makeValidator();

@@ -1,0 +1,275 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EvaluationSummary } from '@paved-road/backstage-plugin-common';
+import { randomUUID } from 'node:crypto';
+import { DatabaseResultsStore } from '../database/DatabaseResultsStore';
+import { CompiledScorecard } from '../scorecards/evaluator';
+import { AggregatesWriter } from './AggregatesWriter';
+import { CatalogIndex } from './CatalogIndex';
+import { LoadedScorecards, StoredHashes } from './loadedScorecards';
+import { PageEvaluator } from './PageEvaluator';
+
+const PAGE_SIZE = 500;
+/**
+ * What an incremental pass reads of every entity to tell which changed: the catalog
+ * answers a few dozen bytes an entity instead of the whole entity.
+ */
+const SCAN_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.etag',
+];
+/** Pages a pass writes at once, each in its own transaction. */
+const WRITES_IN_FLIGHT = 2;
+const HASH_KEY = 'definitions_hash';
+const HASHES_KEY = 'scorecard_hashes';
+const LAST_PASS_KEY = 'last_pass_at';
+
+const message = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * What evaluation reads the catalog and stores results with.
+ *
+ * @internal
+ */
+export type EvaluationServices = {
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  store: DatabaseResultsStore;
+  index: CatalogIndex;
+  /**
+   * How old an entity's results may get (ms) before a pass evaluates it again, though
+   * unchanged in the catalog: repository files and other facts change without the
+   * entity changing.
+   */
+  reevaluateAfterMs?: number;
+};
+
+/**
+ * A summary with nothing counted yet.
+ *
+ * @internal
+ */
+export const emptySummary = (
+  mode: EvaluationSummary['mode'],
+): EvaluationSummary => ({
+  mode,
+  scanned: 0,
+  evaluated: 0,
+  unchanged: 0,
+  removed: 0,
+  stale: 0,
+  durationMs: 0,
+});
+
+/**
+ * A pass's summary, and how many entities it evaluated for the first time.
+ *
+ * @internal
+ */
+export interface PassOutcome {
+  summary: EvaluationSummary;
+  /** Entities evaluated for the first time: while it grows, the catalog is filling. */
+  added: number;
+}
+
+/**
+ * Runs one evaluation pass over the catalog: a full pass when the scorecards' fact
+ * sources or operators changed (or on request), the changed scorecards over stored
+ * facts when only definitions did, otherwise only entities whose etag changed or whose
+ * pushed facts arrived. Streams the catalog page by page, so memory stays bounded.
+ *
+ * @internal
+ */
+export class EvaluationPass {
+  constructor(
+    private readonly options: EvaluationServices & {
+      pages: PageEvaluator;
+      aggregates: AggregatesWriter;
+    },
+  ) {}
+
+  async run(
+    options: { full?: boolean },
+    scorecards: LoadedScorecards,
+  ): Promise<PassOutcome> {
+    const { store, index, logger, catalog, auth, pages } = this.options;
+    const started = Date.now();
+    const passId = randomUUID();
+    const added = { count: 0 };
+    const summary = emptySummary('incremental');
+    try {
+      const storedHash = await store.getState(HASH_KEY);
+      const changed =
+        options.full || storedHash === scorecards.hash
+          ? undefined
+          : await this.changedScorecards(scorecards);
+      const full =
+        options.full ||
+        (storedHash !== scorecards.hash && changed === undefined);
+      if (full) summary.mode = 'full';
+      else if (changed) summary.mode = 'scorecards';
+      await index.refresh();
+      if (changed) {
+        await this.reevaluateScorecards(changed, {
+          from: storedHash!,
+          to: scorecards,
+          summary,
+        });
+      }
+      const credentials = await auth.getOwnServiceCredentials();
+      // Pages are written while the next is read and evaluated, so the database and
+      // the evaluation work at once: up to WRITES_IN_FLIGHT pages at a time, each in
+      // its own transaction on its own connection (their entities differ), so the
+      // database can use more than one core; at most WRITES_IN_FLIGHT + 1 pages are in
+      // memory.
+      const writes: Array<Promise<void>> = [];
+      const { reevaluateAfterMs } = this.options;
+      const expiredBefore =
+        reevaluateAfterMs === undefined
+          ? undefined
+          : started - reevaluateAfterMs;
+      // The refs the catalog returned (tens of bytes each): the stored entities not
+      // among them are gone from the catalog. Kept in memory rather than written to
+      // every row, so an incremental pass writes only what changed.
+      const seen = new Set<string>();
+      try {
+        for await (const page of catalog.streamEntities(
+          { pageSize: PAGE_SIZE, ...(full ? {} : { fields: SCAN_FIELDS }) },
+          { credentials },
+        )) {
+          const evaluated = await pages.readAndEvaluatePage(
+            page.filter(e => e.kind.toLocaleLowerCase('en-US') !== 'location'),
+            {
+              full,
+              scanned: full ? undefined : { credentials },
+              expiredBefore,
+              passId,
+              scorecards,
+              summary,
+              seen,
+              added,
+            },
+          );
+          if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
+          const writing = pages.writePage(evaluated, passId, summary);
+          // Handled here so a failed write never goes unobserved; awaited below.
+          writing.catch(() => {});
+          writes.push(writing);
+        }
+      } finally {
+        // Never leave a write running behind a failed pass.
+        await Promise.allSettled(writes);
+      }
+      for (const writing of writes) await writing;
+      if (summary.scanned > 0) {
+        // Every ref the pass saw is stored now, so more stored entities than refs
+        // seen means some are gone from the catalog; only then are they looked for.
+        if ((await store.countEntities()) > seen.size) {
+          summary.removed = await store.removeMissing(seen);
+        }
+      } else {
+        // An empty answer is more likely a catalog still starting or misconfigured
+        // than an empty one: removing every result would be wrong.
+        logger.warn(
+          'Paved Road: the catalog returned no entities, so the stored results were kept. Right after start-up the catalog may not have processed its locations yet; otherwise check catalog.locations and that the catalog is reachable.',
+        );
+      }
+      await store.setState(HASH_KEY, scorecards.hash);
+      const hashes: StoredHashes = {
+        baseHash: scorecards.baseHash,
+        scorecardHashes: scorecards.scorecardHashes,
+      };
+      await store.setState(HASHES_KEY, JSON.stringify(hashes));
+      const aggregates = await this.options.aggregates.refresh(summary);
+      await store.setState(LAST_PASS_KEY, aggregates.evaluatedAt!);
+      try {
+        await this.options.aggregates.snapshot(aggregates);
+      } catch (error) {
+        // The results are fresh; only the history misses a day until a pass writes it
+        // (another replica's pass may have written it at the same time).
+        logger.warn(
+          `Paved Road: today's history snapshot was not written, the next pass tries again: ${message(
+            error,
+          )}`,
+        );
+      }
+    } catch (error) {
+      // Nothing is lost: the last results stay, marked stale with the reason.
+      summary.error = `Evaluation failed: ${message(error)}`;
+      summary.stale = await store.markStale(summary.error);
+      logger.error(summary.error);
+    }
+    summary.durationMs = Date.now() - started;
+    logger.info(
+      `Paved Road ${summary.mode} evaluation: ${summary.scanned} scanned, ${summary.evaluated} evaluated, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.stale} stale in ${summary.durationMs} ms`,
+    );
+    return { summary, added: added.count };
+  }
+
+  /** When the last pass over every entity ended (ISO 8601); null before the first. */
+  async lastPassAt(): Promise<string | null> {
+    return (await this.options.store.getState(LAST_PASS_KEY)) ?? null;
+  }
+
+  /**
+   * What changed since the last pass when only scorecards did: those added or edited,
+   * and the ids of those removed. Undefined when every entity must be evaluated afresh
+   * (the fact sources or rule operators changed, or no pass stored its hashes).
+   */
+  private async changedScorecards(
+    scorecards: LoadedScorecards,
+  ): Promise<{ changed: CompiledScorecard[]; removed: string[] } | undefined> {
+    const json = await this.options.store.getState(HASHES_KEY);
+    const stored: StoredHashes | undefined = json
+      ? JSON.parse(json)
+      : undefined;
+    if (!stored || stored.baseHash !== scorecards.baseHash) return undefined;
+    return {
+      changed: scorecards.compiled.filter(
+        s =>
+          stored.scorecardHashes[s.definition.id] !==
+          scorecards.scorecardHashes[s.definition.id],
+      ),
+      removed: Object.keys(stored.scorecardHashes).filter(
+        id => !(id in scorecards.scorecardHashes),
+      ),
+    };
+  }
+
+  /**
+   * Re-evaluates the changed scorecards over every entity's stored facts (those of its
+   * last evaluation), without the catalog or the fact sources, and drops the results of
+   * removed ones; the entities' other results stay. Entities evaluated with the
+   * previous definitions are then current, so the pass goes on as an incremental one.
+   */
+  private async reevaluateScorecards(
+    { changed, removed }: { changed: CompiledScorecard[]; removed: string[] },
+    pass: { from: string; to: LoadedScorecards; summary: EvaluationSummary },
+  ) {
+    const { store, pages } = this.options;
+    const { summary } = pass;
+    const scorecardIds = [...changed.map(s => s.definition.id), ...removed];
+    summary.scorecards = scorecardIds;
+    const levelIndex = pages.levelIndex(pass.to);
+    for await (const page of store.storedFacts(PAGE_SIZE)) {
+      const results = page.flatMap(({ entityRef, facts, sourceErrors }) =>
+        changed
+          .filter(s => s.appliesTo(facts, sourceErrors))
+          .map(s => s.evaluate(facts, { entityRef, sourceErrors })),
+      );
+      await store.replaceScorecardResults({
+        entityRefs: page.map(e => e.entityRef),
+        scorecardIds,
+        results,
+        levelIndex,
+        fromHash: pass.from,
+        toHash: pass.to.hash,
+      });
+      summary.evaluated += page.length;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+
+/**
+ * `pavedRoad.schedule`: every 5 minutes with a 30-minute timeout unless configured.
+ *
+ * @internal
+ */
+export function readEvaluationSchedule(
+  config: Config,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has('pavedRoad.schedule')
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig('pavedRoad.schedule'),
+      )
+    : { frequency: { minutes: 5 }, timeout: { minutes: 30 } };
+}
+
+/** A positive duration at `key` in milliseconds, `fallback` when absent. */
+function readPositiveMs(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+): number {
+  if (!config.has(key)) return durationToMilliseconds(fallback);
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch (error) {
+    throw new InputError(
+      `Invalid duration in config at '${key}' (write a duration object such as { seconds: 10 } or an ISO 8601 duration such as PT10S): ${
+        (error as Error).message
+      }`,
+    );
+  }
+  if (!(ms > 0) || !Number.isFinite(ms)) {
+    throw new InputError(
+      `Invalid duration in config at '${key}': must be longer than zero, got ${ms} ms`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * How evaluation catches up after start-up and with newly scaffolded entities:
+ * `pavedRoad.startup.retryAfter` (10 s), `pavedRoad.scaffoldedEntities.pollInterval`
+ * (5 s) and `pavedRoad.scaffoldedEntities.timeout` (5 minutes). A value that is not a
+ * positive duration, or a poll interval longer than the timeout, throws an error
+ * naming the key.
+ *
+ * @internal
+ */
+export function readCatchUpConfig(config: Config): {
+  retryAfterMs: number;
+  scaffoldedEntities: { pollIntervalMs: number; timeoutMs: number };
+} {
+  const retryAfterMs = readPositiveMs(config, 'pavedRoad.startup.retryAfter', {
+    seconds: 10,
+  });
+  const pollIntervalMs = readPositiveMs(
+    config,
+    'pavedRoad.scaffoldedEntities.pollInterval',
+    { seconds: 5 },
+  );
+  const timeoutMs = readPositiveMs(
+    config,
+    'pavedRoad.scaffoldedEntities.timeout',
+    { minutes: 5 },
+  );
+  if (pollIntervalMs > timeoutMs) {
+    throw new InputError(
+      `Invalid config at 'pavedRoad.scaffoldedEntities.pollInterval': must not be longer than 'pavedRoad.scaffoldedEntities.timeout' (${pollIntervalMs} ms > ${timeoutMs} ms)`,
+    );
+  }
+  return { retryAfterMs, scaffoldedEntities: { pollIntervalMs, timeoutMs } };
+}
