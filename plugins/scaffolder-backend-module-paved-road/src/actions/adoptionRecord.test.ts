@@ -11,6 +11,7 @@ import pavedRoadBackend from '@paved-road/backstage-plugin-backend';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { invalidInput, useActionTasks } from '../__testUtils__/actionTask';
 import { createAdoptionRecordAction } from './adoptionRecord';
 
 // Backends start in-process; give them room on a loaded 2-core machine.
@@ -79,31 +80,65 @@ describe('paved-road:adoption:record', () => {
     ]);
   });
 
-  it('names the bad annotation when time saved is not a duration', async () => {
-    const ctx = createMockActionContext({
+  /** A run of a template whose only annotation is `backstage.io/time-saved`. */
+  const withTimeSaved = (timeSaved: string) =>
+    createMockActionContext({
       input: { entityRef: 'component:default/cart-api' },
       templateInfo: {
         ...templateInfo,
         entity: {
           metadata: {
             name: 'api-service',
-            annotations: { 'backstage.io/time-saved': '40 hours' },
+            annotations: { 'backstage.io/time-saved': timeSaved },
           },
         },
       },
     });
+
+  it('names the bad annotation when time saved is not a duration', async () => {
+    const ctx = withTimeSaved('40 hours');
     await expect(action().handler(ctx)).rejects.toThrow(
       "template annotation 'backstage.io/time-saved' must be an ISO 8601 duration",
     );
   });
 
-  it('passes on the backend’s verdict on a bad entity ref', async () => {
-    const ctx = createMockActionContext({
-      input: { entityRef: 'not a ref:::' },
-      templateInfo,
-    });
+  it('names a bad entity ref, template ref or version before calling the backend', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { entityRef: 'not a ref:::' },
+        "input.entityRef: 'not a ref:::' is not an entity ref",
+      ],
+      [{ entityRef: 'cart-api' }, "input.entityRef: 'cart-api' is not"],
+      [
+        { templateRef: 'component:default/x' },
+        "input.templateRef: 'component:default/x' must be a template entity ref",
+      ],
+      [
+        { templateVersion: 'latest' },
+        "input.templateVersion must be a semantic version such as 2.3.0, got 'latest'",
+      ],
+    ];
+    for (const [input, message] of cases) {
+      const ctx = createMockActionContext({
+        input: { entityRef: 'component:default/cart-api', ...input },
+        templateInfo,
+      });
+      await expect(action().handler(ctx)).rejects.toThrow(message);
+    }
+    const listed = await request(server)
+      .get('/api/paved-road/scaffold-events')
+      .set('Authorization', mockCredentials.user.header());
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it('passes on the backend’s verdict, naming the field, as an input error', async () => {
+    // 1000 days are 24,000 hours; the backend takes at most 10,000.
+    const ctx = withTimeSaved('P1000D');
     await expect(action().handler(ctx)).rejects.toMatchObject({
-      cause: { message: expect.stringContaining('entityRef') },
+      name: 'InputError',
+      message: expect.stringMatching(
+        /^The Paved Road backend refused the scaffold event: Invalid request body: hoursSaved: /,
+      ),
     });
   });
 
@@ -114,5 +149,55 @@ describe('paved-road:adoption:record', () => {
     await expect(action().handler(ctx)).rejects.toThrow(
       'input.templateRef is required',
     );
+  });
+});
+
+describe('paved-road:adoption:record input, as the scaffolder validates it', () => {
+  const action = 'paved-road:adoption:record';
+  const tasks = useActionTasks(action, { features: [pavedRoadBackend] });
+
+  it('records an event with the running template’s values', async () => {
+    expect(
+      await tasks.run({ entityRef: 'component:default/cart-api' }),
+    ).toEqual({
+      status: 'completed',
+      output: { eventId: expect.any(String), hoursSaved: 40 },
+    });
+  });
+
+  it('names a missing entityRef, fields of the wrong type, out of range or unknown', async () => {
+    const result = await tasks.run({
+      templateRef: 7,
+      templateVersion: 2.3,
+      hoursSaved: '40',
+      hours: 40,
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance requires property "entityRef"',
+        'instance.templateRef is not of a type(s) string',
+        'instance.templateVersion is not of a type(s) string',
+        'instance.hoursSaved is not of a type(s) number',
+        'instance is not allowed to have the additional property "hours"',
+      ]),
+    );
+    for (const [hoursSaved, problem] of [
+      [-1, 'instance.hoursSaved must be greater than or equal to 0'],
+      [20_000, 'instance.hoursSaved must be less than or equal to 10000'],
+    ] as const) {
+      expect(
+        await tasks.run({
+          entityRef: 'component:default/cart-api',
+          hoursSaved,
+        }),
+      ).toEqual(invalidInput(action, [problem]));
+    }
+  });
+
+  it('names a bad entity ref as the input it came from', async () => {
+    expect(await tasks.run({ entityRef: 'not a ref:::' })).toEqual({
+      status: 'failed',
+      error: "input.entityRef: 'not a ref:::' is not an entity ref",
+    });
   });
 });

@@ -1,11 +1,13 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PAVED_ROAD_ANNOTATIONS,
   PavedRoadClient,
   durationToHours,
+  parseVersion,
 } from '@paved-road/backstage-plugin-common';
+import { parseEntityRefInput } from '../lib/inputs';
 import { examples } from './adoptionRecord.examples';
 
 /**
@@ -50,6 +52,7 @@ export function createAdoptionRecordAction(options: {
           z
             .number()
             .min(0)
+            .max(10_000)
             .optional()
             .describe(
               "Hours one run saves; defaults to the template's backstage.io/time-saved",
@@ -63,12 +66,24 @@ export function createAdoptionRecordAction(options: {
     },
     async handler(ctx) {
       const annotations = ctx.templateInfo?.entity?.metadata.annotations ?? {};
-      const templateRef = ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
-      if (!templateRef) {
+      const rawTemplateRef =
+        ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
+      if (!rawTemplateRef) {
         throw new InputError(
           'input.templateRef is required when the action does not run inside a template',
         );
       }
+      // Checked here as the backend checks them, so a bad value is named as the input
+      // it came from rather than refused by the backend with a bare 400.
+      const entityRef = parseEntityRefInput(
+        ctx.input.entityRef,
+        'input.entityRef',
+      );
+      const templateRef = parseEntityRefInput(
+        rawTemplateRef,
+        'input.templateRef',
+        { defaultKind: 'template', kind: 'template' },
+      );
       const timeSaved = annotations[PAVED_ROAD_ANNOTATIONS.timeSaved];
       const hoursSaved =
         ctx.input.hoursSaved ??
@@ -81,6 +96,14 @@ export function createAdoptionRecordAction(options: {
       const templateVersion =
         ctx.input.templateVersion ??
         annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];
+      if (templateVersion !== undefined) {
+        parseVersion(
+          templateVersion,
+          ctx.input.templateVersion === undefined
+            ? `template annotation '${PAVED_ROAD_ANNOTATIONS.templateVersion}'`
+            : 'input.templateVersion',
+        );
+      }
 
       const event = await ctx.checkpoint({
         key: `paved-road.adoption.${ctx.input.entityRef}`,
@@ -89,21 +112,37 @@ export function createAdoptionRecordAction(options: {
             onBehalfOf: await options.auth.getOwnServiceCredentials(),
             targetPluginId: 'paved-road',
           });
-          const recorded = await client.recordScaffoldEvent(
-            {
-              templateRef,
-              templateVersion,
-              entityRef: ctx.input.entityRef,
-              hoursSaved,
-              initiatedBy: ctx.user?.ref,
-            },
-            { token },
-          );
+          const recorded = await client
+            .recordScaffoldEvent(
+              {
+                templateRef,
+                templateVersion,
+                entityRef,
+                hoursSaved,
+                initiatedBy: ctx.user?.ref,
+              },
+              { token },
+            )
+            .catch(error => {
+              // The backend's 400 names the offending field in its cause.
+              if (
+                isError(error) &&
+                error.name === 'ResponseError' &&
+                (error as { statusCode?: number }).statusCode === 400
+              ) {
+                throw new InputError(
+                  `The Paved Road backend refused the scaffold event: ${
+                    isError(error.cause) ? error.cause.message : error.message
+                  }`,
+                );
+              }
+              throw error;
+            });
           return { id: recorded.id, hoursSaved: recorded.hoursSaved };
         },
       });
       ctx.logger.info(
-        `Recorded ${ctx.input.entityRef} scaffolded from ${templateRef}${
+        `Recorded ${entityRef} scaffolded from ${templateRef}${
           templateVersion ? `@${templateVersion}` : ''
         }, ${event.hoursSaved} hours saved`,
       );

@@ -2,6 +2,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { invalidInput, useActionTasks } from '../__testUtils__/actionTask';
 import { createWorkspace } from '../__testUtils__/workspace';
 import { createGuardrailsVerifyAction } from './guardrailsVerify';
 
@@ -124,10 +125,62 @@ describe('paved-road:guardrails:verify', () => {
     );
   });
 
-  it('refuses paths outside the workspace', async () => {
-    const { error } = await run(await createWorkspace('orders-api'), {
-      path: '../..',
+  it('refuses paths outside the workspace, naming the input', async () => {
+    const ws = await createWorkspace('orders-api');
+    expect((await run(ws, { path: '../..' })).error?.message).toBe(
+      "input.path: '../..' is outside the workspace",
+    );
+  });
+});
+
+describe('paved-road:guardrails:verify input, as the scaffolder validates it', () => {
+  const action = 'paved-road:guardrails:verify';
+  const tasks = useActionTasks(action);
+
+  it('names fields of the wrong type and unknown fields', async () => {
+    const result = await tasks.run({
+      path: 1,
+      catalogInfoPath: ['catalog-info.yaml'],
+      escapeHatches: { guardrail: 'network-policy' },
+      escapeHatch: [],
     });
-    expect(error?.message).toMatch(/outside|not allowed/i);
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance.path is not of a type(s) string',
+        'instance.catalogInfoPath is not of a type(s) string',
+        'instance.escapeHatches is not of a type(s) array',
+        'instance is not allowed to have the additional property "escapeHatch"',
+      ]),
+    );
+  });
+
+  it('names each bad escape hatch, blank reasons included', async () => {
+    const result = await tasks.run({
+      escapeHatches: [
+        { guardrail: 'network-policy', reason: 'PAY-231: partner webhook' },
+        { guardrail: 'probe', reason: 'too short' },
+        { guardrail: 'docs', reason: '            ' },
+        { guardrail: 'ci', reason: '  PAY-1    ' },
+        { reason: 'PAY-231: no guardrail', ticket: 'PAY-231' },
+      ],
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance.escapeHatches[1].guardrail is not one of enum values',
+        'instance.escapeHatches[1].reason does not match pattern',
+        'instance.escapeHatches[2].reason does not match pattern',
+        'instance.escapeHatches[3].reason does not match pattern',
+        'instance.escapeHatches[4] requires property "guardrail"',
+        'instance.escapeHatches[4] is not allowed to have the additional property "ticket"',
+      ]),
+    );
+    expect(result.error).not.toContain('instance.escapeHatches[0]');
+  });
+
+  it('names a path outside the workspace', async () => {
+    expect(await tasks.run({ path: '../..' })).toEqual({
+      status: 'failed',
+      error: "input.path: '../..' is outside the workspace",
+    });
   });
 });

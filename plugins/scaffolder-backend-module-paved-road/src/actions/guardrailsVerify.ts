@@ -15,6 +15,7 @@ import {
 } from '../guardrails/types';
 import { readWorkspace } from '../guardrails/workspace';
 import { setCatalogAnnotations } from '../lib/catalogInfo';
+import { resolveInputPath } from '../lib/inputs';
 import { examples } from './guardrailsVerify.examples';
 
 const names = Object.keys(GUARDRAILS) as [GuardrailName, ...GuardrailName[]];
@@ -59,10 +60,12 @@ export function createGuardrailsVerifyAction(
             .array(
               z.object({
                 guardrail: z.enum(names).describe('The guardrail to skip'),
+                // At least 10 characters besides surrounding whitespace. As a pattern,
+                // not `.trim().min(10)`: the JSON schema the scaffolder validates with
+                // has no trim, so blank padding would pass and break the annotation.
                 reason: z
                   .string()
-                  .trim()
-                  .min(10)
+                  .regex(/^\s*\S[\s\S]{8,}\S\s*$/)
                   .describe(
                     'Why, with a ticket reference; recorded on the entity',
                   ),
@@ -99,7 +102,9 @@ export function createGuardrailsVerifyAction(
         catalogInfoPath = 'catalog-info.yaml',
         escapeHatches = [],
       } = ctx.input;
-      const files = await readWorkspace(ctx.workspacePath, path);
+      const files = await readWorkspace(
+        resolveInputPath(ctx.workspacePath, path, 'input.path'),
+      );
       if (!files.size) {
         throw new InputError(`input.path: '${path}' has no files to verify`);
       }

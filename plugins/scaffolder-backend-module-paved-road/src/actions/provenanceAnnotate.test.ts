@@ -1,6 +1,7 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { invalidInput, useActionTasks } from '../__testUtils__/actionTask';
 import { createWorkspace } from '../__testUtils__/workspace';
 import { createProvenanceAnnotateAction } from './provenanceAnnotate';
 
@@ -72,10 +73,70 @@ describe('paved-road:provenance:annotate', () => {
     );
     await expect(
       annotate(ws, { catalogInfoPath: '../../etc/passwd' }),
-    ).rejects.toThrow(/outside/i);
+    ).rejects.toThrow(
+      "input.catalogInfoPath: '../../etc/passwd' is outside the workspace",
+    );
+    await expect(annotate(ws, { templateRef: 'not a ref:::' })).rejects.toThrow(
+      "input.templateRef: 'not a ref:::' is not an entity ref",
+    );
     await fs.writeFile(path.join(ws, 'bad.yaml'), 'kind: [\n');
     await expect(annotate(ws, { catalogInfoPath: 'bad.yaml' })).rejects.toThrow(
       /bad\.yaml is not valid YAML/,
     );
+  });
+});
+
+describe('paved-road:provenance:annotate input, as the scaffolder validates it', () => {
+  const action = 'paved-road:provenance:annotate';
+  const tasks = useActionTasks(action);
+
+  it('names fields of the wrong type, times that are not ISO 8601, and unknown fields', async () => {
+    const result = await tasks.run({
+      catalogInfoPath: 1,
+      templateRef: ['template:default/api-service'],
+      templateVersion: 2.3,
+      scaffoldedAt: 'March 7, 2024',
+      version: '2.3.0',
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance.catalogInfoPath is not of a type(s) string',
+        'instance.templateRef is not of a type(s) string',
+        'instance.templateVersion is not of a type(s) string',
+        'instance.scaffoldedAt does not conform to the "date-time" format',
+        'instance is not allowed to have the additional property "version"',
+      ]),
+    );
+  });
+
+  it('accepts an ISO 8601 time with an offset', async () => {
+    // Past the schema: the handler then finds no catalog-info.yaml in the empty workspace.
+    expect(
+      await tasks.run({ scaffoldedAt: '2024-03-07T10:00:00+01:00' }),
+    ).toEqual({
+      status: 'failed',
+      error:
+        "input.catalogInfoPath: no file 'catalog-info.yaml' in the workspace",
+    });
+  });
+
+  it('names a bad template ref or version, and a path outside the workspace', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { templateRef: 'not a ref:::' },
+        "input.templateRef: 'not a ref:::' is not an entity ref",
+      ],
+      [
+        { templateVersion: 'latest' },
+        "input.templateVersion must be a semantic version such as 2.3.0, got 'latest'",
+      ],
+      [
+        { catalogInfoPath: '../../etc/passwd' },
+        "input.catalogInfoPath: '../../etc/passwd' is outside the workspace",
+      ],
+    ];
+    for (const [input, error] of cases) {
+      expect(await tasks.run(input)).toEqual({ status: 'failed', error });
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -6,6 +5,7 @@ import {
   parseVersion,
 } from '@paved-road/backstage-plugin-common';
 import { setCatalogAnnotations } from '../lib/catalogInfo';
+import { parseEntityRefInput } from '../lib/inputs';
 import { examples } from './provenanceAnnotate.examples';
 
 /**
@@ -41,6 +41,7 @@ export function createProvenanceAnnotateAction() {
         scaffoldedAt: z =>
           z
             .string()
+            .datetime({ offset: true })
             .optional()
             .describe(
               'ISO 8601 time; defaults to now, and an existing value is kept',
@@ -62,19 +63,9 @@ export function createProvenanceAnnotateAction() {
           'input.templateRef is required when the action does not run inside a template',
         );
       }
-      let templateRef: string;
-      try {
-        templateRef = stringifyEntityRef(
-          parseEntityRef(rawRef, {
-            defaultKind: 'template',
-            defaultNamespace: 'default',
-          }),
-        );
-      } catch {
-        throw new InputError(
-          `input.templateRef: '${rawRef}' is not an entity ref`,
-        );
-      }
+      const templateRef = parseEntityRefInput(rawRef, 'input.templateRef', {
+        defaultKind: 'template',
+      });
       const rawVersion =
         ctx.input.templateVersion ??
         annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];

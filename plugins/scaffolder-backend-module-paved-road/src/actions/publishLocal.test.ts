@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { invalidInput, useActionTasks } from '../__testUtils__/actionTask';
 import { createWorkspace } from '../__testUtils__/workspace';
 import { createPublishLocalAction } from './publishLocal';
 
@@ -91,7 +92,7 @@ describe('paved-road:publish:local', () => {
     );
     await expect(
       run({ repoName: 'x', sourcePath: '../../..' }),
-    ).rejects.toThrow(/outside/i);
+    ).rejects.toThrow("input.sourcePath: '../../..' is outside the workspace");
   });
 
   it('says which config key is missing, and which catalog location', async () => {
@@ -118,5 +119,62 @@ describe('paved-road:publish:local', () => {
     );
     // Nothing was written.
     expect(await fs.readdir(reposDir)).toEqual([]);
+  });
+});
+
+describe('paved-road:publish:local input, as the scaffolder validates it', () => {
+  const action = 'paved-road:publish:local';
+  const tasks = useActionTasks(action);
+
+  it('names a missing repoName, fields of the wrong type and unknown fields', async () => {
+    const result = await tasks.run({
+      sourcePath: 1,
+      defaultBranch: true,
+      repoUrl: 'github.com?repo=x',
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance requires property "repoName"',
+        'instance.sourcePath is not of a type(s) string',
+        'instance.defaultBranch is not of a type(s) string',
+        'instance is not allowed to have the additional property "repoUrl"',
+      ]),
+    );
+  });
+
+  it('names a branch name git would refuse, before anything is written', async () => {
+    for (const defaultBranch of [
+      'a b',
+      '-main',
+      'main..x',
+      'main.lock',
+      'x/',
+    ]) {
+      expect(await tasks.run({ repoName: 'cart-api', defaultBranch })).toEqual(
+        invalidInput(action, ['instance.defaultBranch does not match pattern']),
+      );
+    }
+    expect(await fs.readdir(tasks.reposDir())).toEqual([]);
+    // Branch names git takes pass (the empty workspace then stops the handler).
+    for (const defaultBranch of ['main', 'release/2.x', 'feature_cart-v2']) {
+      expect(await tasks.run({ repoName: 'cart-api', defaultBranch })).toEqual({
+        status: 'failed',
+        error: "input.sourcePath: '.' has no catalog-info.yaml",
+      });
+    }
+  });
+
+  it('names a bad repoName and a source outside the workspace', async () => {
+    expect(await tasks.run({ repoName: '../escape' })).toEqual({
+      status: 'failed',
+      error:
+        "input.repoName: '../escape' must be lowercase letters, digits, '.', '_' or '-'",
+    });
+    expect(
+      await tasks.run({ repoName: 'cart-api', sourcePath: '../..' }),
+    ).toEqual({
+      status: 'failed',
+      error: "input.sourcePath: '../..' is outside the workspace",
+    });
   });
 });

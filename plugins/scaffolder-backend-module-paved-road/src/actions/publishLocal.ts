@@ -16,9 +16,16 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { resolveInputPath } from '../lib/inputs';
 import { examples } from './publishLocal.examples';
 
 const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/**
+ * A branch name `git init --initial-branch` takes (git check-ref-format, conservatively):
+ * no leading dash, no `..`, `//`, `/.`, `@{`, no trailing `/`, `.` or `.lock`.
+ */
+const BRANCH_NAME =
+  /^(?!.*(?:\.\.|\/\/|\/\.|@\{|\.lock$|\.lock\/|[./]$))[A-Za-z0-9_][A-Za-z0-9._/-]{0,99}$/;
 const CONFIG_KEY = 'pavedRoad.publishLocal.directory';
 
 /**
@@ -44,7 +51,12 @@ export function createPublishLocalAction(options: {
         repoName: z => z.string().describe('Name of the repository folder'),
         sourcePath: z =>
           z.string().default('.').describe('Workspace folder to publish'),
-        defaultBranch: z => z.string().default('main'),
+        defaultBranch: z =>
+          z
+            .string()
+            .regex(BRANCH_NAME)
+            .default('main')
+            .describe('Branch of the initial commit'),
       },
       output: {
         remoteUrl: z => z.string().describe('file:// URL of the repository'),
@@ -69,7 +81,11 @@ export function createPublishLocalAction(options: {
       const root = path.resolve(configured);
       await fs.mkdir(root, { recursive: true });
       const target = resolveSafeChildPath(root, repoName);
-      const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+      const source = resolveInputPath(
+        ctx.workspacePath,
+        sourcePath,
+        'input.sourcePath',
+      );
 
       const catalogText = await fs
         .readFile(path.join(source, 'catalog-info.yaml'), 'utf8')

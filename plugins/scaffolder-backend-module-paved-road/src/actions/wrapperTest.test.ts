@@ -1,4 +1,5 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { invalidInput, useActionTasks } from '../__testUtils__/actionTask';
 import { createWrapperTestAction } from './wrapperTest';
 
 const strong = {
@@ -100,5 +101,77 @@ describe('paved-road:wrapper-test', () => {
     });
     expect(error).toBeUndefined();
     expect(outputs.verdict).toBe('reject');
+  });
+});
+
+describe('paved-road:wrapper-test input, as the scaffolder validates it', () => {
+  const action = 'paved-road:wrapper-test';
+  const tasks = useActionTasks(action);
+
+  it('runs a valid proposal', async () => {
+    expect(await tasks.run(strong)).toMatchObject({
+      status: 'completed',
+      output: { verdict: 'pass' },
+    });
+  });
+
+  it('names every missing field', async () => {
+    expect(await tasks.run({})).toEqual(
+      invalidInput(action, [
+        'instance requires property "toolName"',
+        'instance requires property "hoursSavedPerService"',
+        'instance requires property "servicesExpectedToAdopt"',
+        'instance requires property "stepsRemoved"',
+      ]),
+    );
+  });
+
+  it('names every field of the wrong type or out of range', async () => {
+    const result = await tasks.run({
+      ...strong,
+      toolName: '',
+      hoursSavedPerService: '16',
+      servicesExpectedToAdopt: 2.5,
+      stepsRemoved: -1,
+      errorsPrevented: 'missing trace propagation',
+      operationalBenefit: ['tracing'],
+      alternativeConsidered: 42,
+      failOnReject: 'no',
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance.toolName does not meet minimum length of 1',
+        'instance.hoursSavedPerService is not of a type(s) number',
+        'instance.servicesExpectedToAdopt is not of a type(s) integer',
+        'instance.stepsRemoved must be greater than or equal to 0',
+        'instance.errorsPrevented is not of a type(s) array',
+        'instance.operationalBenefit is not of a type(s) string',
+        'instance.alternativeConsidered is not of a type(s) string',
+        'instance.failOnReject is not of a type(s) boolean',
+      ]),
+    );
+  });
+
+  it('names bad list items, docs flags, upper bounds and unknown fields', async () => {
+    const result = await tasks.run({
+      ...strong,
+      hoursSavedPerService: 20_000,
+      servicesExpectedToAdopt: 1_000_000,
+      stepsRemoved: 5_000,
+      errorsPrevented: ['missing trace propagation', 3],
+      docs: { quickstart: 'yes', changelog: true },
+      failOnRejects: false,
+    });
+    expect(result).toEqual(
+      invalidInput(action, [
+        'instance.hoursSavedPerService must be less than or equal to 10000',
+        'instance.servicesExpectedToAdopt must be less than or equal to 100000',
+        'instance.stepsRemoved must be less than or equal to 1000',
+        'instance.errorsPrevented[1] is not of a type(s) string',
+        'instance.docs.quickstart is not of a type(s) boolean',
+        'instance.docs is not allowed to have the additional property "changelog"',
+        'instance is not allowed to have the additional property "failOnRejects"',
+      ]),
+    );
   });
 });

@@ -26,11 +26,13 @@ export type GuardrailName = keyof typeof GUARDRAILS;
 
 /** One place where a guardrail is not met. @public */
 export interface GuardrailViolation {
+  /** The guardrail that is not met. */
   guardrail: GuardrailName;
   /** The workspace-relative file, or '.' when something is missing altogether. */
   file: string;
   /** Where in the file, e.g. `Deployment/orders-api spec.template.spec.containers[0]`. */
   location?: string;
+  /** What is wrong; the report prints it after the file and location. */
   message: string;
 }
 

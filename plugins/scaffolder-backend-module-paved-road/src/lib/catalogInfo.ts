@@ -1,7 +1,7 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import yaml from 'yaml';
+import { resolveInputPath } from './inputs';
 
 /**
  * Sets annotations on the first entity of a catalog-info.yaml in the workspace, keeping
@@ -13,7 +13,11 @@ export async function setCatalogAnnotations(
   catalogInfoPath: string,
   annotations: (current: Record<string, string>) => Record<string, string>,
 ): Promise<boolean> {
-  const file = resolveSafeChildPath(workspacePath, catalogInfoPath);
+  const file = resolveInputPath(
+    workspacePath,
+    catalogInfoPath,
+    'input.catalogInfoPath',
+  );
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

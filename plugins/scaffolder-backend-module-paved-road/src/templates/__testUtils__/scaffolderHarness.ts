@@ -1,4 +1,6 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs/promises';
@@ -57,16 +59,28 @@ export function formValues(
   };
 }
 
-export async function startScaffolder() {
-  const reposDir = await fs.mkdtemp(
-    path.join(os.tmpdir(), 'paved-road-repos-'),
-  );
+/**
+ * A backend with the scaffolder and the Paved Road module; its catalog holds the
+ * Checkout team and system, and `entities`. `paved-road:publish:local` writes to
+ * `reposDir` (a fresh temporary folder by default).
+ */
+export async function startScaffolder(
+  options: {
+    entities?: Entity[];
+    features?: BackendFeature[];
+    reposDir?: string;
+  } = {},
+) {
+  const reposDir =
+    options.reposDir ??
+    (await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-')));
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderModulePavedRoad,
       catalogServiceMock.factory({
         entities: [
+          ...(options.entities ?? []),
           {
             apiVersion: 'backstage.io/v1alpha1',
             kind: 'Group',
@@ -84,6 +98,7 @@ export async function startScaffolder() {
       mockServices.rootConfig.factory({
         data: { pavedRoad: { publishLocal: { directory: reposDir } } },
       }),
+      ...(options.features ?? []),
     ],
   });
   return server;

@@ -1,0 +1,141 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { startScaffolder } from '../templates/__testUtils__/scaffolderHarness';
+
+/**
+ * Runs Paved Road actions the way the scaffolder runs them: as the one step of a real
+ * scaffolder task, so the step's input is validated against the action's JSON schema
+ * (`Invalid input passed to action <id>, instance.<field> ...`) before the handler runs.
+ */
+
+const ACTIONS = [
+  'paved-road:guardrails:verify',
+  'paved-road:provenance:annotate',
+  'paved-road:wrapper-test',
+  'paved-road:adoption:record',
+  'paved-road:publish:local',
+];
+
+const templateName = (action: string) => action.replace(/:/g, '-');
+
+/** A template whose only step runs `action` with the task's `input` value as its input. */
+function actionTemplate(action: string): Entity {
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: {
+      name: templateName(action),
+      namespace: 'default',
+      annotations: {
+        'backstage.io/template-version': '2.3.0',
+        'backstage.io/time-saved': 'PT40H',
+      },
+    },
+    spec: {
+      type: 'service',
+      owner: 'group:default/platform',
+      parameters: [
+        { type: 'object', properties: { input: { type: 'object' } } },
+      ],
+      steps: [
+        {
+          id: 'run',
+          name: action,
+          action,
+          // One expression: rendered to the object itself, types kept.
+          input: '${{ parameters.input }}',
+        },
+      ],
+      output: { result: '${{ steps.run.output }}' },
+    },
+  };
+}
+
+/** What a task that ran one action ended with. */
+export interface ActionTaskResult {
+  status: 'completed' | 'failed';
+  /** The step's outputs when the task completed. */
+  output?: Record<string, unknown>;
+  /** The task's error message when it failed. */
+  error?: string;
+}
+
+async function runTask(
+  server: Awaited<ReturnType<typeof startScaffolder>>,
+  action: string,
+  input: Record<string, unknown>,
+): Promise<ActionTaskResult> {
+  const created = await request(server)
+    .post('/api/scaffolder/v2/tasks')
+    .set('Authorization', mockCredentials.user.header())
+    .send({
+      templateRef: `template:default/${templateName(action)}`,
+      values: { input },
+    });
+  if (created.status !== 201) {
+    throw new Error(`Task not created: ${JSON.stringify(created.body)}`);
+  }
+  for (;;) {
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set('Authorization', mockCredentials.user.header());
+    const completion = events.body.find(
+      (e: { type: string }) => e.type === 'completion',
+    );
+    if (completion) {
+      const { error, output } = completion.body;
+      return error
+        ? { status: 'failed', error: error.message }
+        : { status: 'completed', output: output.result };
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * For the tests of a `describe` block: starts (before all of them) a backend with the
+ * scaffolder, the Paved Road module and `features`, whose catalog holds a one-step
+ * template per Paved Road action, and returns `run`, which runs `action` with an input
+ * through a real scaffolder task, and the folder `paved-road:publish:local` writes to.
+ */
+export function useActionTasks(
+  action: string,
+  options: { features?: BackendFeature[] } = {},
+) {
+  jest.setTimeout(60_000);
+  let server: Awaited<ReturnType<typeof startScaffolder>>;
+  let reposDir = '';
+  beforeAll(async () => {
+    reposDir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-'));
+    server = await startScaffolder({
+      entities: ACTIONS.map(actionTemplate),
+      features: options.features,
+      reposDir,
+    });
+  });
+  return {
+    run: (input: Record<string, unknown>) => runTask(server, action, input),
+    reposDir: () => reposDir,
+  };
+}
+
+const escapeRegExp = (text: string) =>
+  text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What a task that failed on the scaffolder's validation of the action's input against
+ * its schema ended with, its error naming each of `problems`: for `toEqual`.
+ */
+export function invalidInput(action: string, problems: string[]) {
+  const prefix = escapeRegExp(`Invalid input passed to action ${action}, `);
+  const each = problems.map(p => `(?=[\\s\\S]*${escapeRegExp(p)})`).join('');
+  return {
+    status: 'failed',
+    error: expect.stringMatching(new RegExp(`^${prefix}${each}`)),
+  };
+}
