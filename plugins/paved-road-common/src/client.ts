@@ -30,6 +30,7 @@ function queryString(query: object | undefined): string {
  * @public
  */
 export interface PavedRoadDiscovery {
+  /** The base URL of the plugin's API, e.g. `http://localhost:7007/api/paved-road`. */
   getBaseUrl(pluginId: string): Promise<string>;
 }
 
@@ -39,14 +40,26 @@ export interface PavedRoadDiscovery {
  * @public
  */
 export interface PavedRoadApi {
+  /**
+   * Records one run of a golden-path template (`POST /scaffold-events`); needs the
+   * `paved-road.facts.write` permission. In a backend, pass a service token as `token`.
+   */
   recordScaffoldEvent(
     event: ScaffoldEventInput,
     options?: { token?: string },
   ): Promise<ScaffoldEvent>;
+  /**
+   * Recorded scaffold events, newest first (`GET /scaffold-events`): of one template
+   * when `templateRef` is set; `limit` defaults to 50, at most 500.
+   */
   listScaffoldEvents(query?: {
     templateRef?: string;
     limit?: number;
   }): Promise<{ items: ScaffoldEvent[] }>;
+  /**
+   * Scaffold counts, hours saved and versions in use per template
+   * (`GET /templates/adoption`).
+   */
   getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }>;
   /** An entity's stored scorecard results, by its ref or its kind, namespace and name. */
   getEntityScorecards(
@@ -54,18 +67,26 @@ export interface PavedRoadApi {
   ): Promise<EntityScorecardsResponse>;
   /** Every loaded scorecard definition (`GET /scorecards`). */
   listScorecards(): Promise<ScorecardsResponse>;
+  /**
+   * A page of entities with their level on a scorecard (`GET /results`), filtered,
+   * sorted and paged by `query`.
+   */
   listResults(query?: ResultsQuery): Promise<ResultsPage>;
   /**
    * Aggregates of every scope; with `filter`, over the entities of that kind, type and
    * lifecycle only (computed on request).
    */
   getAggregates(filter?: AggregatesQuery): Promise<AggregatesResponse>;
+  /**
+   * Daily snapshots of an entity's levels, or of a scope's level distribution and totals
+   * (`GET /history`).
+   */
   getHistory(query: HistoryQuery): Promise<HistoryResponse>;
   /**
-   * Runs an evaluation pass now (`POST /evaluate`); needs the
-   * `paved-road.scorecards.evaluate` permission. `full` re-evaluates every entity.
+   * Runs an evaluation pass now, or with `entityRef` re-evaluates just that entity now
+   * (`POST /evaluate`); needs the `paved-road.scorecards.evaluate` permission. `full`
+   * re-evaluates every entity.
    */
-  /** Runs a pass now, or re-evaluates just `entityRef` now. */
   evaluate(options?: {
     full?: boolean;
     entityRef?: string;
@@ -90,6 +111,7 @@ export class PavedRoadClient implements PavedRoadApi {
     this.fetchFn = options.fetchApi?.fetch ?? ((...args) => fetch(...args));
   }
 
+  /** {@inheritDoc PavedRoadApi.recordScaffoldEvent} */
   async recordScaffoldEvent(
     event: ScaffoldEventInput,
     options?: { token?: string },
@@ -104,6 +126,7 @@ export class PavedRoadClient implements PavedRoadApi {
     });
   }
 
+  /** {@inheritDoc PavedRoadApi.listScaffoldEvents} */
   async listScaffoldEvents(query?: {
     templateRef?: string;
     limit?: number;
@@ -115,10 +138,12 @@ export class PavedRoadClient implements PavedRoadApi {
     return this.request(`/scaffold-events${qs ? `?${qs}` : ''}`);
   }
 
+  /** {@inheritDoc PavedRoadApi.getTemplateAdoption} */
   async getTemplateAdoption(): Promise<{ items: TemplateAdoption[] }> {
     return this.request('/templates/adoption');
   }
 
+  /** {@inheritDoc PavedRoadApi.getEntityScorecards} */
   async getEntityScorecards(
     entity: string | { kind: string; namespace?: string; name: string },
   ): Promise<EntityScorecardsResponse> {
@@ -136,22 +161,27 @@ export class PavedRoadClient implements PavedRoadApi {
     return { ...stored, scorecards: scorecards.filter(d => ids.has(d.id)) };
   }
 
+  /** {@inheritDoc PavedRoadApi.listScorecards} */
   async listScorecards(): Promise<ScorecardsResponse> {
     return this.request('/scorecards');
   }
 
+  /** {@inheritDoc PavedRoadApi.listResults} */
   async listResults(query?: ResultsQuery): Promise<ResultsPage> {
     return this.request(`/results${queryString(query)}`);
   }
 
+  /** {@inheritDoc PavedRoadApi.getAggregates} */
   async getAggregates(filter?: AggregatesQuery): Promise<AggregatesResponse> {
     return this.request(`/aggregates${queryString(filter)}`);
   }
 
+  /** {@inheritDoc PavedRoadApi.getHistory} */
   async getHistory(query: HistoryQuery): Promise<HistoryResponse> {
     return this.request(`/history${queryString(query)}`);
   }
 
+  /** {@inheritDoc PavedRoadApi.evaluate} */
   async evaluate(options?: {
     full?: boolean;
     entityRef?: string;

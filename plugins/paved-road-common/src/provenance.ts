@@ -13,7 +13,9 @@ import { parseVersion } from './versions';
  * @public
  */
 export interface EscapeHatch {
+  /** The guardrail's name, e.g. `network-policy`. */
   guardrail: string;
+  /** Why it was skipped. */
   reason: string;
 }
 
@@ -24,9 +26,13 @@ export interface EscapeHatch {
  * @public
  */
 export interface GoldenPathProvenance {
+  /** The template's entity ref, e.g. `template:default/api-service`. */
   templateRef: string;
+  /** The template version the entity was scaffolded from, when annotated. */
   templateVersion?: string;
+  /** ISO 8601 timestamp of the run, when annotated. */
   scaffoldedAt?: string;
+  /** The guardrails skipped; empty when none were. */
   escapeHatches: EscapeHatch[];
 }
 

@@ -1,7 +1,12 @@
 import { parseAllDocuments } from 'yaml';
 import { RepositoryFacts } from './scorecards';
 
-type Obj = Record<string, any>;
+/**
+ * A parsed YAML document, such as a Kubernetes manifest, read without a schema.
+ *
+ * @public
+ */
+export type ManifestObject = Record<string, any>;
 
 /**
  * A repository's text files by repository-relative path with forward slashes.
@@ -16,8 +21,10 @@ export type RepositoryFiles = ReadonlyMap<string, string>;
  * @public
  */
 export interface RepositoryManifest {
+  /** The file's repository-relative path. */
   file: string;
-  object: Obj;
+  /** The parsed document. */
+  object: ManifestObject;
 }
 
 /** Workloads that run continuously and so need probes. @public */
@@ -39,8 +46,8 @@ export const BATCH_WORKLOAD_KINDS: ReadonlySet<string> = new Set([
  * @public
  */
 export function podSpecOf(
-  manifest: Obj,
-): { spec: Obj | undefined; path: string } | undefined {
+  manifest: ManifestObject,
+): { spec: ManifestObject | undefined; path: string } | undefined {
   switch (manifest?.kind) {
     case 'CronJob':
       return {
@@ -75,12 +82,16 @@ export function isPinnedImage(image: string): boolean {
 }
 
 /** Whether a container sets CPU and memory requests. @public */
-export function hasResourceRequests(resources: Obj | undefined): boolean {
+export function hasResourceRequests(
+  resources: ManifestObject | undefined,
+): boolean {
   return Boolean(resources?.requests?.cpu && resources?.requests?.memory);
 }
 
 /** Whether a container sets CPU and memory limits. @public */
-export function hasResourceLimits(resources: Obj | undefined): boolean {
+export function hasResourceLimits(
+  resources: ManifestObject | undefined,
+): boolean {
   return Boolean(resources?.limits?.cpu && resources?.limits?.memory);
 }
 
@@ -89,7 +100,7 @@ export function hasResourceLimits(resources: Obj | undefined): boolean {
  *
  * @public
  */
-export function isDefaultDenyNetworkPolicy(object: Obj): boolean {
+export function isDefaultDenyNetworkPolicy(object: ManifestObject): boolean {
   if (object?.kind !== 'NetworkPolicy') return false;
   const types: unknown = object.spec?.policyTypes;
   return (
@@ -244,7 +255,9 @@ export function repositoryFactsFromFiles(
   );
   const containers = workloads.flatMap(({ object }) => {
     const pod = podSpecOf(object)?.spec;
-    const list: Obj[] = Array.isArray(pod?.containers) ? pod!.containers : [];
+    const list: ManifestObject[] = Array.isArray(pod?.containers)
+      ? pod!.containers
+      : [];
     return list.map(container => ({
       container,
       longRunning: LONG_RUNNING_WORKLOAD_KINDS.has(object.kind),

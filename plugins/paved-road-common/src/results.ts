@@ -8,9 +8,13 @@ import { TemplateDriftStatus } from './versions';
  * @public
  */
 export interface EvaluatedEntity {
+  /** The entity's ref, e.g. `component:default/orders-api`. */
   entityRef: string;
+  /** The entity's kind, as the catalog has it. */
   kind: string;
+  /** `spec.type`; null when the entity has none. */
   type: string | null;
+  /** `spec.lifecycle`; null when the entity has none. */
   lifecycle: string | null;
   /** The owner as an entity ref. */
   owner: string | null;
@@ -20,6 +24,10 @@ export interface EvaluatedEntity {
   domain: string | null;
   /** Whether the entity was scaffolded from a golden-path template. */
   goldenPath: boolean;
+  /**
+   * The source template's entity ref; null when the entity has no golden-path
+   * provenance.
+   */
   templateRef: string | null;
   /** Drift of its template version from the template's latest; null when unknown. */
   drift: TemplateDriftStatus | null;
@@ -27,6 +35,7 @@ export interface EvaluatedEntity {
   evaluatedAt: string;
   /** True when the last attempt to evaluate failed and older results are shown. */
   stale: boolean;
+  /** Why the last attempt failed; null when not stale. */
   staleReason: string | null;
 }
 
@@ -36,10 +45,15 @@ export interface EvaluatedEntity {
  * @public
  */
 export interface StoredScorecardResult {
+  /** The scorecard's id. */
   scorecardId: string;
+  /** The highest level reached; null below the lowest. */
   level: string | null;
+  /** The level above `level`; null at the top. */
   nextLevel: string | null;
+  /** The checks of `nextLevel` that do not pass yet. */
   missingForNext: string[];
+  /** Every check's result. */
   checks: CheckResult[];
 }
 
@@ -50,6 +64,7 @@ export interface StoredScorecardResult {
  * @public
  */
 export interface EntityScorecardsResponse extends EntityResultsResponse {
+  /** The definitions of the scorecards in `results`. */
   scorecards: ScorecardDefinition[];
 }
 
@@ -62,6 +77,7 @@ export interface EntityScorecardsResponse extends EntityResultsResponse {
 export interface EntityResultsResponse {
   /** Null when the entity has not been evaluated yet. */
   entity: EvaluatedEntity | null;
+  /** One per scorecard that applies to the entity; empty before its first evaluation. */
   results: StoredScorecardResult[];
 }
 
@@ -72,6 +88,10 @@ export interface EntityResultsResponse {
  * @public
  */
 export interface ScorecardsResponse {
+  /**
+   * Every loaded definition: the shipped ones, those in configuration and those in
+   * files.
+   */
   scorecards: ScorecardDefinition[];
 }
 
@@ -81,10 +101,15 @@ export interface ScorecardsResponse {
  * @public
  */
 export interface EntityResultRow extends EvaluatedEntity {
+  /** The scorecard's id. */
   scorecardId: string;
+  /** The highest level reached; null below the lowest. */
   level: string | null;
+  /** The level above `level`; null at the top. */
   nextLevel: string | null;
+  /** The checks of `nextLevel` that do not pass yet. */
   missingForNext: string[];
+  /** Every check's result. */
   checks: CheckResult[];
 }
 
@@ -95,24 +120,41 @@ export interface EntityResultRow extends EvaluatedEntity {
  * @public
  */
 export interface ResultsQuery {
+  /** Only rows of this scorecard id. */
   scorecard?: string;
+  /** Only rows at this level id. */
   level?: string;
+  /**
+   * Only entities owned by this group or user (entity ref), or by the group's subgroups.
+   */
   owner?: string;
+  /** Only entities of this system (entity ref). */
   system?: string;
+  /** Only entities of this kind, case-insensitive. */
   kind?: string;
+  /** Only entities with this `spec.type`. */
   type?: string;
+  /** Only entities with this `spec.lifecycle`. */
   lifecycle?: string;
+  /** The sort key; `entityRef` by default. */
   sort?: 'entityRef' | 'level' | 'evaluatedAt' | 'owner';
+  /** The sort order; `asc` by default. */
   order?: 'asc' | 'desc';
+  /** The page size: 50 by default, at most 1000. */
   limit?: number;
+  /** Rows to skip; 0 by default. */
   offset?: number;
 }
 
 /** A page of `GET /results`. @public */
 export interface ResultsPage {
+  /** The page's rows. */
   items: EntityResultRow[];
+  /** Rows matching the query, over all pages. */
   totalItems: number;
+  /** The page size applied. */
   limit: number;
+  /** The offset applied. */
   offset: number;
 }
 
@@ -145,9 +187,11 @@ export interface ScorecardAggregate {
  * @public
  */
 export interface TemplateAggregate {
+  /** The scope's golden-path entities scaffolded from the template. */
   entities: number;
   /** Entities per drift status of the template version they use. */
   drift: Record<string, number>;
+  /** Hours saved by those entities, each counted once. */
   hoursSaved: number;
 }
 
@@ -158,11 +202,15 @@ export interface TemplateAggregate {
  * @public
  */
 export interface ScopeAggregate {
+  /** What kind of scope this is. */
   scope: 'org' | 'group' | 'system' | 'domain';
   /** The group, system or domain entity ref; `org` for the whole organisation. */
   ref: string;
+  /** Evaluated entities in the scope. */
   entities: number;
+  /** Per scorecard id, its roll-up in the scope. */
   scorecards: Record<string, ScorecardAggregate>;
+  /** Golden-path adoption among the entities eligible for it. */
   goldenPath: {
     /** Entities the golden-path scorecard applies to. */
     eligible: number;
@@ -196,15 +244,21 @@ export interface ScopeAggregate {
 export interface AggregatesQuery {
   /** Entity kind, case-insensitive. */
   kind?: string;
+  /** Entity `spec.type`. */
   type?: string;
+  /** Entity `spec.lifecycle`. */
   lifecycle?: string;
 }
 
 /** `GET /aggregates`. @public */
 export interface AggregatesResponse {
+  /** The whole organisation. */
   org: ScopeAggregate;
+  /** Every group, each with its whole subtree. */
   groups: ScopeAggregate[];
+  /** Every system. */
   systems: ScopeAggregate[];
+  /** Every domain. */
   domains: ScopeAggregate[];
   /** ISO 8601 time of the last completed evaluation pass; null before the first. */
   evaluatedAt: string | null;
@@ -214,9 +268,11 @@ export interface AggregatesResponse {
 export interface HistoryQuery {
   /** An entity ref, a group/system/domain ref, or `org`. */
   ref: string;
+  /** Only this scorecard's snapshots. */
   scorecard?: string;
-  /** ISO dates (YYYY-MM-DD), inclusive. */
+  /** The first day (YYYY-MM-DD), inclusive. */
   from?: string;
+  /** The last day (YYYY-MM-DD), inclusive. */
   to?: string;
 }
 
@@ -224,6 +280,7 @@ export interface HistoryQuery {
 export interface HistoryPoint {
   /** YYYY-MM-DD, UTC. */
   day: string;
+  /** The scorecard's id. */
   scorecardId: string;
   /** For entities: the level reached that day (`none` below the lowest). */
   level?: string | null;
@@ -239,16 +296,21 @@ export interface HistoryPoint {
 export interface HistoryTotalsPoint {
   /** YYYY-MM-DD, UTC. */
   day: string;
+  /** Evaluated entities in the scope that day. */
   entities: number;
+  /** Golden-path adoption that day, as in {@link ScopeAggregate}. */
   goldenPath: { eligible: number; adopted: number; rate: number };
   /** Golden-path entities per drift status; share on the latest = current / sum. */
   drift: Record<string, number>;
+  /** Hours saved that day, as in {@link ScopeAggregate}. */
   hoursSaved: number;
 }
 
 /** `GET /history`. @public */
 export interface HistoryResponse {
+  /** The ref asked for. */
   ref: string;
+  /** What `ref` names: an entity or an aggregate scope. */
   scope: 'entity' | 'org' | 'group' | 'system' | 'domain';
   /** Per day and scorecard: an entity's level, or a scope's level distribution. */
   items: HistoryPoint[];
@@ -273,11 +335,15 @@ export interface EvaluationSummary {
   scorecards?: string[];
   /** Entities read from the catalog. */
   scanned: number;
+  /** Entities evaluated and their results written. */
   evaluated: number;
+  /** Entities read but not evaluated, unchanged since their last evaluation. */
   unchanged: number;
+  /** Entities gone from the catalog whose results were removed. */
   removed: number;
   /** Entities whose results were kept but marked stale because a fact source failed. */
   stale: number;
+  /** How long the pass took, in milliseconds. */
   durationMs: number;
   /** Set when the pass failed as a whole (e.g. the catalog was unreachable). */
   error?: string;
@@ -290,6 +356,7 @@ export interface EvaluationSummary {
  * @public
  */
 export interface ScorecardPreviewResponse {
+  /** Entities with stored facts that the scorecard applies to. */
   entities: number;
   /** Per check id: status counts. */
   checks: Record<

@@ -37,24 +37,37 @@ export type ScorecardPredicateValue =
  * @public
  */
 export interface ScorecardValueOperators {
+  /** Whether the path has a value (`true`) or not (`false`). */
   $exists?: boolean;
+  /** The value equals one of these. */
   $in?: ScorecardPrimitive[];
+  /** The value is an array with at least one element matching this predicate. */
   $contains?: ScorecardPredicate;
+  /** The value is a string that starts with this. */
   $hasPrefix?: string;
   /** Number comparisons; numeric strings such as `"3"` count as numbers. */
   $gt?: number;
+  /** Greater than or equal to; a number comparison like `$gt`. */
   $gte?: number;
+  /** Less than; a number comparison like `$gt`. */
   $lt?: number;
+  /** Less than or equal to; a number comparison like `$gt`. */
   $lte?: number;
   /** Semantic-version comparisons (a leading `v` is ignored), so 1.10.0 \> 1.9.0. */
   $semverGt?: string;
+  /** At or above this version; a semantic-version comparison like `$semverGt`. */
   $semverGte?: string;
+  /** Below this version; a semantic-version comparison like `$semverGt`. */
   $semverLt?: string;
+  /** At or below this version; a semantic-version comparison like `$semverGt`. */
   $semverLte?: string;
   /** A semver range such as `^2.2.0 || >=3`. */
   $semverSatisfies?: string;
   /** A JavaScript regular expression the string value must match (case-sensitive). */
   $matches?: string;
+  /**
+   * Operators that backend modules add through `pavedRoadRuleOperatorsExtensionPoint`.
+   */
   [operator: `$${string}`]: unknown;
 }
 
@@ -64,7 +77,9 @@ export interface ScorecardValueOperators {
  * @public
  */
 export interface ScorecardLevel {
+  /** Unique within the scorecard; checks and results name the level by it. */
   id: string;
+  /** The name shown, e.g. `Bronze`. */
   title: string;
 }
 
@@ -74,11 +89,15 @@ export interface ScorecardLevel {
  * @public
  */
 export interface ScorecardCheck {
+  /** Unique within the scorecard. */
   id: string;
+  /** The name shown. */
   title: string;
+  /** What the check asks for and why. */
   description: string;
   /** The id of the level this check belongs to. */
   level: string;
+  /** When the check passes, over the entity's facts. */
   rule: ScorecardPredicate;
   /** What a product engineer does to pass: markdown, and optionally a link. */
   remediation: { markdown: string; link?: string };
@@ -95,13 +114,17 @@ export interface ScorecardCheck {
  * @public
  */
 export interface ScorecardDefinition {
+  /** Unique among the loaded scorecards. */
   id: string;
+  /** The name shown. */
   title: string;
+  /** What the scorecard measures and why. */
   description: string;
   /** Which entities the scorecard applies to; all when omitted. */
   appliesTo?: ScorecardPredicate;
   /** Ordered, lowest first. */
   levels: ScorecardLevel[];
+  /** The checks, each belonging to one of `levels`. */
   checks: ScorecardCheck[];
 }
 
@@ -115,9 +138,15 @@ export interface ScorecardDefinition {
  */
 export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'exempt';
 
-/** @public */
+/**
+ * One check's outcome for one entity.
+ *
+ * @public
+ */
 export interface CheckResult {
+  /** The check's id. */
   checkId: string;
+  /** The check's status. */
   status: CheckStatus;
   /** Why the status is `unknown` or `exempt`. */
   reason?: string;
@@ -129,7 +158,9 @@ export interface CheckResult {
  * @public
  */
 export interface ScorecardResult {
+  /** The scorecard's id. */
   scorecardId: string;
+  /** The entity's ref. */
   entityRef: string;
   /**
    * The highest level whose checks, and those of every lower level, all pass or are
@@ -140,6 +171,7 @@ export interface ScorecardResult {
   nextLevel: string | null;
   /** The checks of `nextLevel` that do not pass yet. */
   missingForNext: string[];
+  /** Every check's result. */
   checks: CheckResult[];
 }
 
@@ -193,6 +225,7 @@ export interface PlatformToolFacts {
  * @public
  */
 export interface RepositoryFacts {
+  /** From the repository's `Dockerfile`. */
   dockerfile: {
     present: boolean;
     /** The final stage sets a `USER` other than root (0). */
@@ -212,6 +245,7 @@ export interface RepositoryFacts {
     /** `securityContext.runAsNonRoot: true`. */
     runAsNonRoot: boolean;
   };
+  /** From the CI workflows (`.github/workflows`). */
   ci: {
     present: boolean;
     /**
@@ -220,6 +254,7 @@ export interface RepositoryFacts {
      */
     stages: string[];
   };
+  /** From the TechDocs files. */
   docs: {
     /** `mkdocs.yml` and `docs/index.md` exist. */
     mkdocs: boolean;

@@ -19,10 +19,17 @@ export type TemplateDriftStatus =
   | 'major'
   | 'ahead';
 
-/** @public */
+/**
+ * How the template version an entity uses compares with the template's latest version.
+ *
+ * @public
+ */
 export interface TemplateDrift {
+  /** How far behind (or ahead) the version in use is. */
   status: TemplateDriftStatus;
+  /** The version in use, normalised (no leading `v`). */
   inUse: string;
+  /** The template's latest version, normalised. */
   latest: string;
   /** Major versions behind (0 when on the latest major). */
   majorsBehind: number;

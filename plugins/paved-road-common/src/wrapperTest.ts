@@ -5,9 +5,11 @@
  * @public
  */
 export interface WrapperTestProposal {
+  /** The tool's name, as results show it. */
   toolName: string;
   /** Hours one service saves by using the tool instead of building the thing itself. */
   hoursSavedPerService: number;
+  /** How many services are expected to use the tool. */
   servicesExpectedToAdopt: number;
   /** Manual steps a team no longer takes. */
   stepsRemoved: number;
@@ -17,6 +19,7 @@ export interface WrapperTestProposal {
   operationalBenefit: string;
   /** Why teams should not use the underlying tool or service directly. */
   alternativeConsidered?: string;
+  /** Which documents the tool has ready (S.03). */
   docs: {
     quickstart: boolean;
     failureModeReference: boolean;
@@ -30,13 +33,21 @@ export type WrapperTestQuestionId =
   | 'developer-experience'
   | 'operational-benefit';
 
-/** @public */
+/**
+ * The outcome of one wrapper-test question.
+ *
+ * @public
+ */
 export interface WrapperTestQuestionResult {
+  /** Which question. */
   id: WrapperTestQuestionId;
+  /** The question, in words. */
   title: string;
   /** 0 to 100. */
   score: number;
+  /** Whether the answers clear the bar of {@link WRAPPER_TEST_BAR}. */
   passed: boolean;
+  /** The figures behind the score first, then why the question fails, if it does. */
   reasons: string[];
 }
 
@@ -48,14 +59,23 @@ export interface WrapperTestQuestionResult {
  */
 export type WrapperTestVerdict = 'pass' | 'revise' | 'reject';
 
-/** @public */
+/**
+ * The wrapper test's verdict on a proposal, with each question's result.
+ *
+ * @public
+ */
 export interface WrapperTestResult {
+  /** The proposal's tool name. */
   toolName: string;
+  /** The verdict. */
   verdict: WrapperTestVerdict;
   /** Mean of the three question scores. */
   score: number;
+  /** The three questions' results, in order. */
   questions: WrapperTestQuestionResult[];
+  /** The documents not ready, in words, e.g. `a quickstart`. */
   missingDocs: string[];
+  /** Why the verdict is not `pass`; empty when it is. */
   reasons: string[];
 }
 

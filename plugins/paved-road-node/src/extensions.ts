@@ -31,6 +31,10 @@ export interface PavedRoadFactSource {
  * @public
  */
 export interface PavedRoadFactSourcesExtensionPoint {
+  /**
+   * Adds fact sources, collected for every entity they apply to on each evaluation
+   * beside the built-in sources.
+   */
   addFactSource(...sources: PavedRoadFactSource[]): void;
 }
 
@@ -68,6 +72,7 @@ export interface PavedRoadRuleOperator<TOperand = any> {
  * @public
  */
 export interface PavedRoadRuleOperatorsExtensionPoint {
+  /** Adds operators that scorecard rules and `appliesTo` filters can then use. */
   addRuleOperator(...operators: PavedRoadRuleOperator[]): void;
 }
 

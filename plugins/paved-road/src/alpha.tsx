@@ -1,3 +1,9 @@
+/**
+ * The Paved Road frontend plugin for the new frontend system, as the default export.
+ *
+ * @packageDocumentation
+ */
+
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   ApiBlueprint,

@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
+import { JSX } from 'react';
 import { pavedRoadApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -33,7 +34,7 @@ export const pavedRoadPlugin = createPlugin({
  *
  * @public
  */
-export const PavedRoadPage = pavedRoadPlugin.provide(
+export const PavedRoadPage: () => JSX.Element = pavedRoadPlugin.provide(
   createRoutableExtension({
     name: 'PavedRoadPage',
     component: () =>
@@ -45,21 +46,22 @@ export const PavedRoadPage = pavedRoadPlugin.provide(
 /**
  * The entity's level on each Paved Road scorecard, what is missing for the next level,
  * and its golden-path provenance; for the entity page's overview. Show it where
- * {@link isPavedRoadScorecardAvailable} holds.
+ * {@link isPavedRoadScorecardAvailable} holds. `title` replaces the card's title.
  *
  * @public
  */
-export const EntityScorecardsCard = pavedRoadPlugin.provide(
-  createComponentExtension({
-    name: 'EntityScorecardsCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityScorecardsCard').then(
-          m => m.EntityScorecardsCard,
-        ),
-    },
-  }),
-);
+export const EntityScorecardsCard: (props: { title?: string }) => JSX.Element =
+  pavedRoadPlugin.provide(
+    createComponentExtension({
+      name: 'EntityScorecardsCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityScorecardsCard').then(
+            m => m.EntityScorecardsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Every Paved Road check that applies to the entity, grouped by scorecard and level;
@@ -67,14 +69,15 @@ export const EntityScorecardsCard = pavedRoadPlugin.provide(
  *
  * @public
  */
-export const EntityScorecardsContent = pavedRoadPlugin.provide(
-  createComponentExtension({
-    name: 'EntityScorecardsContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityScorecardsContent').then(
-          m => m.EntityScorecardsContent,
-        ),
-    },
-  }),
-);
+export const EntityScorecardsContent: () => JSX.Element =
+  pavedRoadPlugin.provide(
+    createComponentExtension({
+      name: 'EntityScorecardsContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityScorecardsContent').then(
+            m => m.EntityScorecardsContent,
+          ),
+      },
+    }),
+  );

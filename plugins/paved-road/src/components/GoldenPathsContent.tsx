@@ -20,6 +20,7 @@ import {
   durationToHours,
   templateDrift,
 } from '@paved-road/backstage-plugin-common';
+import { JSX } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { pavedRoadApiRef } from '../api';
 import { shortRef } from './shared/shortRef';
@@ -95,7 +96,9 @@ function inScope(scope: ScopeAggregate, templateRef: string) {
  *
  * @public
  */
-export function GoldenPathsTable(props: { scope?: ScopeAggregate } = {}) {
+export function GoldenPathsTable(
+  props: { scope?: ScopeAggregate } = {},
+): JSX.Element {
   const { scope } = props;
   const catalogApi = useApi(catalogApiRef);
   const pavedRoadApi = useApi(pavedRoadApiRef);
@@ -248,7 +251,7 @@ export function GoldenPathsTable(props: { scope?: ScopeAggregate } = {}) {
  *
  * @public
  */
-export function GoldenPathsContent() {
+export function GoldenPathsContent(): JSX.Element {
   return (
     <Content>
       <ContentHeader title="Golden paths">

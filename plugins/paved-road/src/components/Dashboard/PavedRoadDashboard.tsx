@@ -7,7 +7,7 @@ import {
   SupportButton,
 } from '@backstage/core-components';
 import { Box, Grid, Typography } from '@material-ui/core';
-import { ReactNode } from 'react';
+import { JSX, ReactNode } from 'react';
 import { GoldenPathsTable } from '../GoldenPathsContent';
 import { ChecksTable } from './ChecksTable';
 import { CsvExportButton } from './CsvExportButton';
@@ -36,7 +36,7 @@ function Section(props: { title: string; children: ReactNode }) {
  *
  * @public
  */
-export function PavedRoadDashboard() {
+export function PavedRoadDashboard(): JSX.Element {
   const [filters, setFilter] = useDashboardFilters();
   const { aggregates, tree, scope, history, definitions } =
     useDashboardData(filters);
