@@ -22,7 +22,14 @@ test('a product engineer creates an API service from the Create page and finds i
   await page.getByRole('option', { name: 'Order Management' }).click();
   await screenshot(page, 'create-api-service-form');
   await page.getByRole('button', { name: 'Next' }).click(); // Runtime: defaults
-  await page.getByRole('button', { name: 'Next' }).click(); // Publish: local folder
+  // Publish: GitHub is preselected; the offline dev instance publishes to a local folder.
+  await page
+    .getByRole('combobox', { name: /Where to publish/ })
+    .or(page.getByLabel(/Where to publish/))
+    .first()
+    .click();
+  await page.getByRole('option', { name: /Local folder/ }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByRole('cell', { name })).toBeVisible();
   await page.getByRole('button', { name: 'Create' }).click();
