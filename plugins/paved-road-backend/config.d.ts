@@ -76,8 +76,8 @@ export interface Config {
        * processed its locations yet) or cannot read it, the pass runs again after this
        * long, then half as long again after each such pass, up to a minute; once the
        * catalog answers, passes keep following at that pace while each finds entities
-       * never evaluated before, until one finds none (or ten minutes after start-up);
-       * then `schedule` takes over. A duration
+       * never evaluated before, and at least three minutes after start-up, until one
+       * finds none (or ten minutes after start-up); then `schedule` takes over. A duration
        * object such as `{ seconds: 10 }` or an ISO 8601 duration such as `PT10S`;
        * must be longer than zero. Defaults to 10 seconds.
        * @visibility backend

@@ -123,10 +123,28 @@ describe('ScheduledEvaluation', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('follows the schedule when the first pass finds entities, new or not', async () => {
-    const { run } = await scheduledWith([filling(40)]);
+  it('follows the schedule when the first pass finds only entities it evaluated before (a restart)', async () => {
+    const { run } = await scheduledWith([settled]);
     await run();
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('catches up when the first pass finds a half-processed catalog, for at least three minutes', async () => {
+    const { run, scheduler, evaluation } = await scheduledWith([filling(40)]);
+    await run();
+    // Later passes find nothing new, yet keep the pace until three minutes have passed.
+    const delays: number[] = [];
+    for (;;) {
+      const delay = await nextRetryAfter(scheduler);
+      if (delay === undefined) break;
+      delays.push(delay);
+    }
+    // 10 s, 15 s, ... (to the second the loop above measures), ending past three minutes.
+    expect(delays.slice(0, 2)).toEqual([10_000, 15_000]);
+    const total = delays.reduce((sum, d) => sum + d, 0);
+    expect(total).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(total - delays[delays.length - 1]).toBeLessThan(3 * 60_000);
+    expect(evaluation.evaluatePass).toHaveBeenCalledTimes(delays.length + 1);
   });
 
   it('retries a pass that failed at start-up, and still reports the failure to the scheduler', async () => {
@@ -141,7 +159,8 @@ describe('ScheduledEvaluation', () => {
       expect.stringContaining('the pass failed'),
     );
     expect(await nextRetryAfter(scheduler)).toBe(10_000);
-    expect(await nextRetryAfter(scheduler)).toBeUndefined();
+    // A quiet pass right after is not proof the catalog is ready: the pace holds.
+    expect(await nextRetryAfter(scheduler)).toBe(15_000);
   });
 
   it('gives up catching up ten minutes after start-up, saying what to check', async () => {

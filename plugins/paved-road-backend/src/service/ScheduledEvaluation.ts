@@ -12,6 +12,11 @@ const TASK_ID = 'paved-road-evaluate';
 const BACKOFF = 1.5;
 /** ...up to this (or `retryAfterMs` when longer). */
 const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * Once catching up, passes keep their pace at least this long after start-up, even when
+ * one finds nothing new.
+ */
+const CATCH_UP_MIN_MS = 3 * 60_000;
 /** After this long from start-up, passes follow the regular schedule whatever they find. */
 const CATCH_UP_WINDOW_MS = 10 * 60_000;
 
@@ -27,9 +32,12 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  * after `retryAfterMs`, half as long again after each such pass, up to a minute (10,
  * 15, 22.5, 34, 51, 60 s by default). Once a pass sees entities, passes keep following
  * at that pace while each finds entities it never evaluated (the catalog is still
- * filling), and the regular schedule takes over when a pass finds none new, or ten
- * minutes after start-up. A backend whose first pass finds entities follows the regular
- * schedule from the start.
+ * filling), and for at least three minutes after start-up (a busy catalog can pause
+ * between locations); the regular schedule takes over after a pass that finds nothing
+ * new past those three minutes, or ten minutes after start-up. A backend whose first
+ * pass finds only entities it evaluated before (a restart) follows the regular schedule
+ * from the start; one whose first pass evaluates entities for the first time (a fresh
+ * install whose catalog was half processed) catches up too.
  *
  * The retries go through `scheduler.triggerTask`, so whichever replica claims the task
  * runs the pass; a trigger while a pass runs is dropped (that pass decides what next).
@@ -85,8 +93,14 @@ export class ScheduledEvaluation {
     if (this.phase === 'settled' || this.stopped) return;
     const { logger } = this.options;
     const notReady = summary.error !== undefined || summary.scanned === 0;
-    const filling = this.phase === 'catching-up' && added > 0;
-    if (!notReady && !filling) {
+    // Entities evaluated for the first time: the catalog is still filling (a fresh
+    // install's first pass may see it half processed).
+    const filling = added > 0;
+    // A quiet pass early on is not proof: a busy catalog can pause between locations.
+    const quietLongEnough =
+      this.phase === 'starting' ||
+      Date.now() - this.startedAt >= CATCH_UP_MIN_MS;
+    if (!notReady && !filling && quietLongEnough) {
       if (this.phase === 'catching-up') {
         logger.info(
           'Paved Road: the catalog has settled; evaluating on the regular schedule (pavedRoad.schedule) from now on',
@@ -113,7 +127,9 @@ export class ScheduledEvaluation {
       Math.max(MAX_RETRY_AFTER_MS, retryAfterMs),
     );
     this.attempt += 1;
-    let why = `the catalog is still filling (${added} entities evaluated for the first time)`;
+    let why = filling
+      ? `the catalog is still filling (${added} entities evaluated for the first time)`
+      : 'the catalog may still be filling (nothing new in this pass)';
     if (summary.error)
       why = 'the pass failed (the catalog may still be starting)';
     else if (notReady) {
