@@ -21,6 +21,7 @@ test('a product engineer creates an API service from the Create page and finds i
   await page.getByRole('textbox', { name: 'System' }).fill('order');
   await page.getByRole('option', { name: 'Order Management' }).click();
   await screenshot(page, 'create-api-service-form');
+  await page.getByRole('button', { name: 'Next' }).click(); // to Runtime
   await page.getByRole('button', { name: 'Next' }).click(); // Runtime: defaults
   // Publish: GitHub is preselected; the offline dev instance publishes to a local folder.
   await page
@@ -29,7 +30,6 @@ test('a product engineer creates an API service from the Create page and finds i
     .first()
     .click();
   await page.getByRole('option', { name: /Local folder/ }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByRole('cell', { name })).toBeVisible();
   await page.getByRole('button', { name: 'Create' }).click();

@@ -37,6 +37,12 @@ import {
 } from './__testUtils__/fixtures';
 import { pavedRoadApiRef } from './api';
 import plugin from './alpha';
+import {
+  entityScorecardsCard,
+  entityScorecardsContent,
+  pavedRoadApi,
+  pavedRoadPage,
+} from './alpha/extensions';
 
 const group: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -90,18 +96,31 @@ describe('the new-frontend-system plugin', () => {
     );
   });
 
-  it('is the paved-road plugin with an API and a page', () => {
+  it('is the paved-road plugin with exactly these extensions', () => {
     expect(plugin.pluginId).toBe('paved-road');
-    const api = createExtensionTester(plugin.getExtension('api:paved-road'));
+    // The definitions the other tests exercise are the ones the plugin registers (the
+    // plugin sets their namespace).
+    const registered = (id: string) =>
+      plugin.getExtension(id) as unknown as Record<string, unknown>;
+    for (const [id, definition] of [
+      ['api:paved-road', pavedRoadApi],
+      ['page:paved-road', pavedRoadPage],
+      ['entity-card:paved-road/scorecards', entityScorecardsCard],
+      ['entity-content:paved-road/scorecards', entityScorecardsContent],
+    ] as const) {
+      expect(registered(id)).toEqual({
+        ...definition,
+        namespace: 'paved-road',
+      });
+    }
+    const api = createExtensionTester(pavedRoadApi);
     expect(api.get(ApiBlueprint.dataRefs.factory).api.id).toBe(
       'plugin.paved-road.api',
     );
   });
 
   it('mounts the page at /paved-road with a title for its nav item', () => {
-    const tester = createExtensionTester(
-      plugin.getExtension('page:paved-road'),
-    );
+    const tester = createExtensionTester(pavedRoadPage);
     expect(tester.get(coreExtensionData.routePath)).toBe('/paved-road');
     expect(tester.get(coreExtensionData.title)).toBe('Paved Road');
   });
@@ -114,9 +133,7 @@ describe('the new-frontend-system plugin', () => {
       ),
       http.get(`${baseUrl}/results`, () => HttpResponse.json(resultsPage)),
     );
-    const tester = createExtensionTester(
-      plugin.getExtension('page:paved-road'),
-    );
+    const tester = createExtensionTester(pavedRoadPage);
     renderEntityExtension(tester.reactElement());
     expect(
       await screen.findByText(
@@ -128,9 +145,7 @@ describe('the new-frontend-system plugin', () => {
   });
 
   it('renders the scorecard card only for entities a scorecard applies to', async () => {
-    const tester = createExtensionTester(
-      plugin.getExtension('entity-card:paved-road/scorecards'),
-    );
+    const tester = createExtensionTester(entityScorecardsCard);
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
     expect(filter(ordersApi)).toBe(true);
     expect(filter(group)).toBe(false);
@@ -141,9 +156,7 @@ describe('the new-frontend-system plugin', () => {
   });
 
   it('renders the Scorecards tab at scorecards only for entities a scorecard applies to', async () => {
-    const tester = createExtensionTester(
-      plugin.getExtension('entity-content:paved-road/scorecards'),
-    );
+    const tester = createExtensionTester(entityScorecardsContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('scorecards');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
       'Scorecards',

@@ -6,74 +6,36 @@
 
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
-  ApiBlueprint,
-  PageBlueprint,
   createFrontendPlugin,
-  discoveryApiRef,
-  fetchApiRef,
+  OverridableFrontendPlugin,
+  RouteRef,
 } from '@backstage/frontend-plugin-api';
-import {
-  EntityCardBlueprint,
-  EntityContentBlueprint,
-} from '@backstage/plugin-catalog-react/alpha';
-import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
 import RoomIcon from '@material-ui/icons/Room';
-import { pavedRoadApiRef } from './api';
-import { isPavedRoadScorecardAvailable } from './isPavedRoadScorecardAvailable';
+import {
+  entityScorecardsCard,
+  entityScorecardsContent,
+  pavedRoadApi,
+  pavedRoadPage,
+} from './alpha/extensions';
 import { rootRouteRef } from './routes';
-
-const pavedRoadApi = ApiBlueprint.make({
-  params: defineParams =>
-    defineParams({
-      api: pavedRoadApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new PavedRoadClient({ discoveryApi, fetchApi }),
-    }),
-});
-
-const pavedRoadPage = PageBlueprint.make({
-  params: {
-    path: '/paved-road',
-    title: 'Paved Road',
-    icon: <RoomIcon fontSize="inherit" />,
-    routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () =>
-      import('./components/Dashboard').then(m => <m.PavedRoadDashboard />),
-  },
-});
-
-const entityScorecardsCard = EntityCardBlueprint.make({
-  name: 'scorecards',
-  params: {
-    filter: isPavedRoadScorecardAvailable,
-    loader: () =>
-      import('./components/EntityScorecardsCard').then(m => (
-        <m.EntityScorecardsCard />
-      )),
-  },
-});
-
-const entityScorecardsContent = EntityContentBlueprint.make({
-  name: 'scorecards',
-  params: {
-    path: 'scorecards',
-    title: 'Scorecards',
-    filter: isPavedRoadScorecardAvailable,
-    loader: () =>
-      import('./components/EntityScorecardsContent').then(m => (
-        <m.EntityScorecardsContent />
-      )),
-  },
-});
 
 /**
  * The Paved Road frontend plugin for the new frontend system: the API, the adoption
  * dashboard page (with its nav item), and the scorecard card and tab on entity pages.
+ * Its extensions (`api:paved-road`, `page:paved-road`,
+ * `entity-card:paved-road/scorecards`, `entity-content:paved-road/scorecards`) are
+ * reached with `getExtension(id)` and replaced with `withOverrides`.
+ *
+ * @remarks
+ * Declared with the general extension map rather than the inferred one: the inferred
+ * type spells out every blueprint's parameters, whose unions TypeScript prints in an
+ * order that changes with unrelated code, which made the API report unstable.
  *
  * @alpha
  */
-export default createFrontendPlugin({
+const pavedRoadPlugin: OverridableFrontendPlugin<{
+  root: RouteRef<undefined>;
+}> = createFrontendPlugin({
   pluginId: 'paved-road',
   title: 'Paved Road',
   icon: <RoomIcon fontSize="inherit" />,
@@ -85,3 +47,5 @@ export default createFrontendPlugin({
     entityScorecardsContent,
   ],
 });
+
+export default pavedRoadPlugin;

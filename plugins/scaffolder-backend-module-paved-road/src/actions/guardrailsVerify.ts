@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   EscapeHatch,
   PAVED_ROAD_ANNOTATIONS,
@@ -27,6 +30,42 @@ function formatViolation(v: GuardrailViolation) {
 }
 
 /**
+ * The input of `paved-road:guardrails:verify` (named, so its declared shape is what
+ * callers and the API report see).
+ *
+ * @public
+ */
+export type GuardrailsVerifyInput = {
+  /** Folder of the workspace to verify (default `.`). */
+  path: string;
+  /** The entity file, relative to `path` (default `catalog-info.yaml`). */
+  catalogInfoPath: string;
+  /** Guardrails knowingly skipped, each with a reason recorded on the entity. */
+  escapeHatches: Array<{ guardrail: GuardrailName; reason: string }>;
+};
+
+/**
+ * The output of `paved-road:guardrails:verify`.
+ *
+ * @public
+ */
+export type GuardrailsVerifyOutput = {
+  /** Whether every guardrail holds or is exempted. */
+  passed: boolean;
+  /** Violations that are not covered by an escape hatch. */
+  violations: Array<{
+    guardrail: string;
+    file: string;
+    location?: string;
+    message: string;
+  }>;
+  /** Violations covered by an escape hatch. */
+  exempted: string[];
+  /** A Markdown report of the verification. */
+  report: string;
+};
+
+/**
  * `paved-road:guardrails:verify`: checks what a template generated against the golden
  * path's guardrails and fails the step with every violation and where it is. Escape
  * hatches are explicit (a named guardrail and a reason) and are recorded on the entity's
@@ -39,7 +78,7 @@ export function createGuardrailsVerifyAction(
     /** When given, the entity's owner and system must exist in the catalog. */
     catalog?: CatalogService;
   } = {},
-) {
+): TemplateAction<GuardrailsVerifyInput, GuardrailsVerifyOutput, 'v2'> {
   return createTemplateAction({
     id: 'paved-road:guardrails:verify',
     description:
