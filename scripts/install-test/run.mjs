@@ -64,7 +64,7 @@ const log = message =>
     `[install-test ${Math.round((Date.now() - started) / 1000)}s] ${message}`,
   );
 
-/** Runs a command, its output into the step's log; rejects with the log's tail. */
+/** Runs a command with its output appended to the step's log; rejects on failure. */
 function sh(command, { cwd, logFile, env = {}, timeoutMs = 20 * 60_000 }) {
   return new Promise((resolvePromise, reject) => {
     writeFileSync(logFile, `$ ${command}\n`, { flag: 'a' });
@@ -232,6 +232,17 @@ async function testApp(app, { registry, readmeSteps, toolsBin }) {
       sh('npx tsc', { cwd: appDir, logFile }),
     );
     await step('start (yarn start, run by npm)', async logFile => {
+      for (const url of ['http://localhost:7007', 'http://localhost:3000']) {
+        const taken = await fetch(url).then(
+          () => true,
+          () => false,
+        );
+        if (taken) {
+          throw new Error(
+            `${url} already answers: stop what runs there (a dev instance?) first`,
+          );
+        }
+      }
       server = spawn('bash', ['-c', `exec npm start >>'${logFile}' 2>&1`], {
         cwd: appDir,
         detached: true,
