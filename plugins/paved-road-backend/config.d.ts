@@ -129,5 +129,16 @@ export interface Config {
        */
       maxBytes?: number;
     };
+
+    /** `POST /api/paved-road/scorecards/preview`. */
+    preview?: {
+      /**
+       * How long one preview may evaluate rules over the stored facts before it stops
+       * with a 400 saying so. A duration object such as `{ seconds: 10 }` or an ISO 8601
+       * duration such as `PT10S`. Defaults to 10 seconds.
+       * @visibility backend
+       */
+      budget?: HumanDuration | string;
+    };
   };
 }

@@ -697,6 +697,26 @@ describe('scorecard permissions', () => {
       });
     expect(facts.status).toBe(403);
 
+    // Preview runs rules the caller writes over every readable entity's facts.
+    const preview = await request(server)
+      .post('/api/paved-road/scorecards/preview')
+      .set('Authorization', user)
+      .send({
+        scorecardId: 'golden-path-adoption',
+        check: {
+          id: 'scaffolded',
+          title: 'Scaffolded',
+          description: 'Always fails',
+          level: 'bronze',
+          rule: { 'entity.kind': 'Nothing' },
+          remediation: { markdown: 'n/a' },
+        },
+      });
+    expect(preview.status).toBe(403);
+    expect(preview.body.error.message).toContain(
+      'paved-road.scorecards.preview',
+    );
+
     const history = await request(server)
       .get('/api/paved-road/history?ref=org')
       .set('Authorization', user);

@@ -21,6 +21,7 @@ import { createBuiltInFactSources } from './service/builtInFactSources';
 import { CatalogIndex } from './service/CatalogIndex';
 import {
   readCatchUpConfig,
+  readPreviewBudgetMs,
   readEvaluationSchedule,
 } from './service/evaluationConfig';
 import { createRouter } from './service/router';
@@ -183,6 +184,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             scaffoldedEntities,
             maxPushedFactsBytes:
               config.getOptionalNumber('pavedRoad.facts.maxBytes') ?? 32_768,
+            previewBudgetMs: readPreviewBudgetMs(config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -21,6 +21,18 @@ export const pavedRoadFactsWritePermission = createPermission({
 });
 
 /**
+ * Allows previewing a new or edited scorecard or check against the stored facts of every
+ * entity the caller may read (`POST /scorecards/preview`): it runs rules the caller
+ * writes, so it is granted on its own.
+ *
+ * @public
+ */
+export const pavedRoadScorecardsPreviewPermission = createPermission({
+  name: 'paved-road.scorecards.preview',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission the bundle defines, for registration with the permissions registry.
  *
  * @public
@@ -28,4 +40,5 @@ export const pavedRoadFactsWritePermission = createPermission({
 export const pavedRoadPermissions = [
   pavedRoadEvaluatePermission,
   pavedRoadFactsWritePermission,
+  pavedRoadScorecardsPreviewPermission,
 ];

@@ -102,7 +102,7 @@ describe('readScorecardDefinitions', () => {
     [
       'an invalid regular expression',
       [withCheck('a', { rule: { 'entity.type': { $matches: '[a-' } } })],
-      `Invalid scorecard in app-config at pavedRoad.scorecards[0].checks[1].rule['entity.type'].$matches: '$matches' has an invalid regular expression "[a-": Invalid regular expression: /[a-/: Unterminated character class`,
+      `Invalid scorecard in app-config at pavedRoad.scorecards[0].checks[1].rule['entity.type'].$matches: '$matches' has an invalid regular expression "[a-": error parsing regexp: missing closing ]: \`[a-\``,
     ],
     [
       'an invalid semantic version',

@@ -1,8 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createOwnerFactSource } from './ownerFactSource';
 import { platformToolFactSource } from './platformToolFactSource';
+import { createRepositoryFactSource } from './repositoryFactSource';
 
 const component = (
   spec: Record<string, unknown>,
@@ -108,6 +112,64 @@ describe('platformTool fact source', () => {
       }),
     ).rejects.toThrow(
       "component:default/tool: annotation 'paved-road.io/wrapper-test' must be a JSON object, got '{hours: 3}'",
+    );
+  });
+});
+
+describe('repository fact source', () => {
+  const source = createRepositoryFactSource({
+    urlReader: mockServices.urlReader.mock(),
+  });
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repo-'));
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  /** A component registered from `<folder>/catalog-info.yaml`. */
+  const registeredFrom = (folder: string) =>
+    component(
+      {},
+      {
+        'backstage.io/managed-by-location': `file:${path.join(
+          folder,
+          'catalog-info.yaml',
+        )}`,
+      },
+    );
+
+  it('reads the repository folder of a file location', async () => {
+    await fs.writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM node:22.3-alpine\nUSER node\n',
+    );
+    await expect(
+      source.collect({ entity: registeredFrom(dir) }),
+    ).resolves.toMatchObject({ dockerfile: { present: true, nonRoot: true } });
+  });
+
+  it('names a missing repository folder by entity and annotation, not by the server’s path', async () => {
+    const error = await source
+      .collect({ entity: registeredFrom(path.join(dir, 'gone')) })
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(error?.message).toBe(
+      "the repository folder of component:default/tool (from its annotation 'backstage.io/managed-by-location') does not exist",
+    );
+  });
+
+  it('names a repository "folder" that is a file', async () => {
+    await fs.writeFile(path.join(dir, 'file'), '');
+    const error = await source
+      .collect({ entity: registeredFrom(path.join(dir, 'file')) })
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(error?.message).toBe(
+      "the repository folder of component:default/tool (from its annotation 'backstage.io/managed-by-location') is not a folder",
     );
   });
 });

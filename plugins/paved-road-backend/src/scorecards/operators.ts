@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import semver from 'semver';
 
 /**
@@ -16,6 +17,36 @@ export interface ScorecardRuleOperator<TOperand = any> {
   prepare(operand: unknown): TOperand;
   /** Whether the value at the path (`undefined` when absent) satisfies the operator. */
   test(value: unknown, operand: TOperand): boolean;
+}
+
+/** The longest pattern `$matches` accepts, in characters. */
+export const MAX_PATTERN_LENGTH = 1000;
+
+/**
+ * Compiles a `$matches` pattern with RE2 semantics (`re2js`), which matches in time
+ * linear in the input whatever the pattern: no backtracking, so a pattern such as
+ * `^(a+)+$` cannot block the backend. The syntax is JavaScript's without what needs
+ * backtracking (backreferences, lookahead, lookbehind); those are refused with a message
+ * saying so.
+ */
+function compilePattern(operand: string): RE2JS {
+  if (operand.length > MAX_PATTERN_LENGTH) {
+    throw new Error(
+      `'$matches' patterns are at most ${MAX_PATTERN_LENGTH} characters, got ${operand.length}`,
+    );
+  }
+  try {
+    return RE2JS.compile(operand);
+  } catch (error) {
+    const unsupported = /\\[1-9]|\(\?<?[=!]/.test(operand)
+      ? ' (backreferences, lookahead and lookbehind are not supported: patterns match in linear time, with RE2 syntax)'
+      : '';
+    throw new Error(
+      `'$matches' has an invalid regular expression ${show(operand)}: ${
+        (error as Error).message
+      }${unsupported}`,
+    );
+  }
 }
 
 const show = (value: unknown) => JSON.stringify(value) ?? String(value);
@@ -75,7 +106,8 @@ function semverOperator(
 
 /**
  * The operators scorecards add to Backstage's filter predicates: number comparison,
- * semantic-version comparison and ranges, and regular expressions. A value of the wrong
+ * semantic-version comparison and ranges, and regular expressions (RE2 syntax, matched in
+ * linear time). A value of the wrong
  * type (a word where a number is expected, an invalid version) does not match.
  *
  * @public
@@ -118,17 +150,9 @@ export const builtinScorecardOperators: ReadonlyArray<ScorecardRuleOperator> = [
           )}`,
         );
       }
-      try {
-        return new RegExp(operand);
-      } catch (error) {
-        throw new Error(
-          `'$matches' has an invalid regular expression ${show(operand)}: ${
-            (error as Error).message
-          }`,
-        );
-      }
+      return compilePattern(operand);
     },
-    test(value, pattern: RegExp) {
+    test(value, pattern: RE2JS) {
       if (typeof value !== 'string' && typeof value !== 'number') {
         return false;
       }

@@ -3,7 +3,9 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
   Entity,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import {
   PAVED_ROAD_ANNOTATIONS,
   RepositoryFacts,
@@ -68,6 +70,44 @@ export function repositoryLocationOf(
   return undefined;
 }
 
+/** What a file-system error code says about the path it failed on. */
+const FS_PROBLEMS: Record<string, string> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'is not a folder',
+  EACCES: 'is not readable (permission denied)',
+  EPERM: 'is not readable (operation not permitted)',
+  ELOOP: 'is a loop of symbolic links',
+};
+
+/**
+ * A failure to read the repository folder `root` of `entity`, said without the server's
+ * absolute path (which Node puts in its messages): the folder is named by the entity and
+ * the annotation it comes from, a file in it by its path in the repository.
+ */
+function localTreeError(error: unknown, root: string, entity: Entity): Error {
+  const { code, path: failed } = (isError(error) ? error : {}) as {
+    code?: unknown;
+    path?: unknown;
+  };
+  if (typeof code !== 'string') {
+    return isError(error) ? error : new Error(String(error));
+  }
+  const folder = `the repository folder of ${stringifyEntityRef(
+    entity,
+  )} (from its annotation '${ANNOTATION_LOCATION}')`;
+  const relative =
+    typeof failed === 'string'
+      ? path.relative(root, failed).split(path.sep).join('/')
+      : '';
+  const subject =
+    !relative || relative.startsWith('..') || path.isAbsolute(relative)
+      ? folder
+      : `'${relative}' in ${folder}`;
+  return new Error(
+    `${subject} ${FS_PROBLEMS[code] ?? `could not be read (${code})`}`,
+  );
+}
+
 async function readLocalTree(root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   async function walk(current: string) {
@@ -125,7 +165,9 @@ export function createRepositoryFactSource(options: {
       const location = repositoryLocationOf(entity)!;
       const files =
         location.type === 'file'
-          ? await readLocalTree(location.dir)
+          ? await readLocalTree(location.dir).catch(error => {
+              throw localTreeError(error, location.dir, entity);
+            })
           : await readUrlTree(options.urlReader, location.target);
       return repositoryFactsFromFiles(files, {
         alertsPath:

@@ -137,6 +137,31 @@ describe('compileRule', () => {
     ).toBe(true);
   });
 
+  it('matches in linear time, whatever the pattern', () => {
+    // Exponential for a backtracking engine (a hang, failing by the test's timeout).
+    const facts = { pushed: { x: { s: `${'a'.repeat(50_000)}!` } } };
+    const rule = compileRule(
+      { 'pushed.x.s': { $matches: '^(a+)+$' } },
+      { where: 'rule' },
+    );
+    expect(rule.evaluate(facts)).toBe(false);
+    expect(
+      compileRule(
+        { 'pushed.x.s': { $matches: '^(a|aa)+!$' } },
+        { where: 'rule' },
+      ).evaluate(facts),
+    ).toBe(true);
+  });
+
+  it('refuses rules nested deeper than 32 levels when they load', () => {
+    let rule: object = { 'entity.kind': 'Component' };
+    for (let i = 0; i < 31; i++) rule = { $not: rule };
+    expect(() => compileRule(rule, { where: 'rule' })).not.toThrow();
+    expect(() => compileRule({ $not: rule }, { where: 'rule' })).toThrow(
+      /rules nest at most 32 levels deep/,
+    );
+  });
+
   it('is unknown when a fact source is missing or failed, false when a fact is absent', () => {
     const rule = { 'repository.ci.present': true };
     expect(evaluate(rule)).toBeUndefined();
@@ -226,7 +251,19 @@ describe('compileRule', () => {
     ],
     [
       { 'x.y': { $matches: '(' } },
-      `rule['x.y'].$matches: '$matches' has an invalid regular expression "(": Invalid regular expression: /(/: Unterminated group`,
+      "rule['x.y'].$matches: '$matches' has an invalid regular expression \"(\": error parsing regexp: missing closing ): `(`",
+    ],
+    [
+      { 'x.y': { $matches: '^(?=a)b' } },
+      "rule['x.y'].$matches: '$matches' has an invalid regular expression \"^(?=a)b\": error parsing regexp: invalid or unsupported Perl syntax: `(?=` (backreferences, lookahead and lookbehind are not supported: patterns match in linear time, with RE2 syntax)",
+    ],
+    [
+      { 'x.y': { $matches: '(a)\\1' } },
+      "rule['x.y'].$matches: '$matches' has an invalid regular expression \"(a)\\\\1\": error parsing regexp: invalid escape sequence: `\\1` (backreferences, lookahead and lookbehind are not supported: patterns match in linear time, with RE2 syntax)",
+    ],
+    [
+      { 'x.y': { $matches: 'a'.repeat(1001) } },
+      "rule['x.y'].$matches: '$matches' patterns are at most 1000 characters, got 1001",
     ],
     [
       { 'x.y': { $semverGte: '1.2' } },

@@ -47,7 +47,15 @@ interface Scope {
   kind: 'facts' | 'value';
   operators: Operators;
   sources: Set<string>;
+  /** How many predicates enclose this one. */
+  depth: number;
 }
+
+/**
+ * How deep predicates may nest (`$all`, `$any`, `$not`, `$contains`): far more than a
+ * readable rule needs, and bounded so compiling one cannot exhaust the stack.
+ */
+export const MAX_RULE_DEPTH = 32;
 
 const LOGICAL = new Set(['$all', '$any', '$not']);
 const STANDARD = new Set(['$exists', '$in', '$contains', '$hasPrefix']);
@@ -90,7 +98,12 @@ export function compileRule(
   const operators = options.operators
     ? new Map([...defaultOperators, ...[...options.operators].map(toEntry)])
     : defaultOperators;
-  const scope: Scope = { kind: 'facts', operators, sources: new Set() };
+  const scope: Scope = {
+    kind: 'facts',
+    operators,
+    sources: new Set(),
+    depth: 0,
+  };
   if (!isObject(predicate)) {
     fail(
       options.where,
@@ -120,8 +133,12 @@ function toEntry(op: ScorecardRuleOperator): [string, ScorecardRuleOperator] {
 function compilePredicate(
   predicate: unknown,
   where: string,
-  scope: Scope,
+  outer: Scope,
 ): Evaluate {
+  const scope = { ...outer, depth: outer.depth + 1 };
+  if (scope.depth > MAX_RULE_DEPTH) {
+    fail(where, `rules nest at most ${MAX_RULE_DEPTH} levels deep`);
+  }
   if (isPrimitive(predicate) && scope.kind === 'value') {
     return input => evaluateFilterPredicate(predicate, input);
   }

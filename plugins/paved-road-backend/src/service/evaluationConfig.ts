@@ -79,3 +79,13 @@ export function readCatchUpConfig(config: Config): {
   }
   return { retryAfterMs, scaffoldedEntities: { pollIntervalMs, timeoutMs } };
 }
+
+/**
+ * `pavedRoad.preview.budget`: how long one `POST /scorecards/preview` may evaluate
+ * (10 seconds unless configured).
+ *
+ * @internal
+ */
+export function readPreviewBudgetMs(config: Config): number {
+  return readPositiveMs(config, 'pavedRoad.preview.budget', { seconds: 10 });
+}

@@ -1,5 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   PAVED_ROAD_ANNOTATIONS,
@@ -83,6 +84,23 @@ export function createProvenanceFactSource(options: {
   };
 }
 
+/**
+ * An absolute path on the server: POSIX (`/srv/x`, also as a `file:` URL) or Windows
+ * (`C:\\x`), starting a word (so URLs, entity refs and `a/b` are left alone), and with
+ * a name after its first separator (so `3 / 4` and `/^[a-z]+$/` are not paths).
+ */
+const SERVER_PATH =
+  /(?<=^|[\s'"`(=[,])(?:file:(?:\/\/)?)?(?:\/|[A-Za-z]:[\\/])[\w.@~+-][^\s'"`),;\]]*/g;
+
+/**
+ * `message` with every absolute path replaced by `<server path>`: what a fact source
+ * failed with is recorded as a source error and a stale reason, which anyone who may read
+ * the entity sees, and where the server keeps its files is not theirs to see.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(SERVER_PATH, '<server path>');
+}
+
 /** Runs every applicable source for one entity; a failing source is reported, not fatal. */
 export async function collectFacts(
   sources: PavedRoadFactSource[],
@@ -97,8 +115,10 @@ export async function collectFacts(
         try {
           facts[source.id] = await source.collect({ entity });
         } catch (error) {
-          errors[source.id] =
-            error instanceof Error ? error.message : String(error);
+          // isError, not instanceof: Node's own errors may come from another realm.
+          errors[source.id] = withoutServerPaths(
+            isError(error) ? error.message : String(error),
+          );
         }
       }),
   );

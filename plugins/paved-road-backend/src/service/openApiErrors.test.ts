@@ -49,7 +49,7 @@ describe('requests the OpenAPI spec refuses', () => {
         'templateVersion: must be a semantic version such as 2.3.0; ' +
         'entityRef: is required; ' +
         'hoursSaved: must be number; ' +
-        'createdAt: must match format "date-time"; ' +
+        'createdAt: must be a date and time that exists (RFC 3339); ' +
         'extra: is not allowed; other: is not allowed',
     );
   });

@@ -88,8 +88,14 @@ export async function previewScorecard(options: {
   operators?: ScorecardRuleOperator[];
   results: DatabaseResultsStore;
   visible?: ReadonlySet<string>;
+  /** How long the preview may evaluate (ms) before it gives up with a 400. */
+  budgetMs: number;
+  /** The clock, for tests. */
+  now?: () => number;
 }): Promise<ScorecardPreviewResponse> {
-  const { definition, results, visible } = options;
+  const { definition, results, visible, budgetMs } = options;
+  const now = options.now ?? Date.now;
+  const deadline = now() + budgetMs;
   const [compiled] = compileScorecards([definition], {
     operators: options.operators,
   });
@@ -104,7 +110,14 @@ export async function previewScorecard(options: {
     levels: {},
     levelChanges: 0,
   };
+  let seen = 0;
   for await (const row of results.factsWithLevels()) {
+    seen += 1;
+    if (now() > deadline) {
+      throw new InputError(
+        `Invalid request body: the preview used its budget of ${budgetMs} ms (pavedRoad.preview.budget) after ${seen} entities; make the rules cheaper or narrow appliesTo`,
+      );
+    }
     if (visible && !visible.has(row.entityRef)) continue;
     const before = row.levels[definition.id];
     if (!compiled.appliesTo(row.facts, row.sourceErrors)) {

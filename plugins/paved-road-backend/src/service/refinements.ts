@@ -29,9 +29,68 @@ const semanticVersion = z.string().refine(v => {
   }
 }, 'must be a semantic version such as 2.3.0');
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** The earliest date the API accepts: nothing Paved Road records is older. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+/** The latest day a query may name. */
+const LATEST_DAY = Date.UTC(2100, 11, 31);
+/** How far in the future a recorded time may be (clocks differ a little). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A calendar day that exists (not 2026-02-30), between 2000 and 2100. */
+const day = z.string().superRefine((value, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD' });
+    return;
+  }
+  const time = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !Number.isFinite(time) ||
+    new Date(time).toISOString().slice(0, 10) !== value ||
+    time < EARLIEST ||
+    time > LATEST_DAY
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a date that exists, from 2000-01-01 to 2100-12-31',
+    });
+  }
+});
+
+/**
+ * An RFC 3339 time that exists (no 30 February, no hour 25) between 2000 and a few
+ * minutes from now: a scaffold event cannot come from the future, and one dated far
+ * ahead would stay its entity's latest for ever.
+ */
+const pastTime = z.string().superRefine((value, ctx) => {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(
+      value,
+    );
+  const [, y, mo, d, h, mi, sec] = match?.map(Number) ?? [];
+  const calendar = match && new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  if (
+    !calendar ||
+    calendar.getUTCFullYear() !== y ||
+    calendar.getUTCMonth() !== mo - 1 ||
+    calendar.getUTCDate() !== d ||
+    calendar.getUTCHours() !== h ||
+    calendar.getUTCMinutes() !== mi ||
+    calendar.getUTCSeconds() !== sec
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a date and time that exists (RFC 3339)',
+    });
+    return;
+  }
+  const time = Date.parse(value);
+  if (time < EARLIEST || time > Date.now() + CLOCK_SKEW_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must lie between 2000-01-01T00:00:00Z and now, got ${value}`,
+    });
+  }
+});
 
 const lowerCaseKind = z.string().transform(k => k.toLocaleLowerCase('en-US'));
 
@@ -46,6 +105,26 @@ const historyRef = z.string().transform((value, ctx) => {
   });
   return z.NEVER;
 });
+
+/**
+ * Why `ref` cannot have history in `scope`, if it cannot: `org` only with the org scope,
+ * a group, system or domain scope only with an entity of that kind.
+ */
+function scopeMismatch(ref: string, scope: string | undefined) {
+  if (!scope) return undefined;
+  if ((ref === 'org') !== (scope === 'org')) {
+    return scope === 'org'
+      ? `must be 'org' for scope 'org', got '${ref}'`
+      : `must be an entity ref for scope '${scope}', got 'org'`;
+  }
+  if (['group', 'system', 'domain'].includes(scope)) {
+    const kind = ref.slice(0, ref.indexOf(':')).toLocaleLowerCase('en-US');
+    if (kind !== scope) {
+      return `must be a ${scope} entity ref for scope '${scope}', got '${ref}'`;
+    }
+  }
+  return undefined;
+}
 
 const resultsFilter = z.object({
   owner: ref('group', ['group', 'user']).optional(),
@@ -63,6 +142,7 @@ export function createRefinements(options: { maxPushedFactsBytes: number }) {
         templateVersion: semanticVersion.optional(),
         entityRef: ref(),
         initiatedBy: ref('user', ['user']).optional(),
+        createdAt: pastTime.optional(),
       }),
     },
     ListScaffoldEvents: {
@@ -74,11 +154,28 @@ export function createRefinements(options: { maxPushedFactsBytes: number }) {
     ExportResults: { query: resultsFilter },
     GetAggregates: { query: z.object({ kind: lowerCaseKind.optional() }) },
     GetHistory: {
-      query: z.object({
-        ref: historyRef,
-        from: day.optional(),
-        to: day.optional(),
-      }),
+      query: z
+        .object({
+          ref: historyRef,
+          scope: z
+            .enum(['entity', 'org', 'group', 'system', 'domain'])
+            .optional(),
+          from: day.optional(),
+          to: day.optional(),
+        })
+        .superRefine((query, ctx) => {
+          if (query.from && query.to && query.from > query.to) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['to'],
+              message: `must not be before from (${query.from})`,
+            });
+          }
+          const problem = scopeMismatch(query.ref, query.scope);
+          if (problem) {
+            ctx.addIssue({ code: 'custom', path: ['ref'], message: problem });
+          }
+        }),
     },
     Evaluate: { body: z.object({ entityRef: ref().optional() }) },
     PushFacts: {

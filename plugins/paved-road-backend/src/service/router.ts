@@ -14,7 +14,9 @@ import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
+import { requestGuards } from './requestGuards';
 import { refine } from './validation';
+import { readableEntityRefs } from './visibility';
 
 /** The body parser's bound for every route but `POST /facts`. */
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -64,7 +66,7 @@ export async function createRouter(
   const { httpAuth, permissions, catalog, store, factSources } = options;
   const refinements = createRefinements(options);
   const router = await createOpenApiRouter({
-    middleware: [jsonBodyParser(options.maxPushedFactsBytes)],
+    middleware: [jsonBodyParser(options.maxPushedFactsBytes), requestGuards()],
     validatorOptions: {
       // Report every offending field and parameter, not just the first (bodies are
       // bounded by the parser above).
@@ -104,19 +106,34 @@ export async function createRouter(
     options.scaffoldedEntities?.watch(body.entityRef);
   });
 
+  // Scaffold events name entities: a caller sees those of the entities they may read.
   router.get('/scaffold-events', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = refine(
       refinements.ListScaffoldEvents.query,
       req.query,
       'query parameters',
     );
-    res.json({ items: await store.list(query) });
+    const visible = await readableEntityRefs({
+      permissions,
+      catalog,
+      credentials,
+    });
+    res.json({ items: await store.list({ ...query, visible }) });
   });
 
   router.get('/templates/adoption', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: await store.adoptionByTemplate() });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const visible = await readableEntityRefs({
+      permissions,
+      catalog,
+      credentials,
+    });
+    res.json({ items: await store.adoptionByTemplate(visible) });
   });
 
   router.get('/fact-sources', async (req, res) => {

@@ -13,6 +13,7 @@ import {
   HistoryResponse,
   pavedRoadEvaluatePermission,
   pavedRoadFactsWritePermission,
+  pavedRoadScorecardsPreviewPermission,
   ScorecardsResponse,
 } from '@paved-road/backstage-plugin-common';
 import {
@@ -45,6 +46,8 @@ export interface ScorecardRoutesOptions {
   evaluation: ScorecardEvaluationService;
   operators?: ScorecardRuleOperator[];
   maxPushedFactsBytes: number;
+  /** How long one preview may evaluate (`pavedRoad.preview.budget`). */
+  previewBudgetMs: number;
 }
 
 /** Filters of `GET /results` and `GET /export.csv`, refined. */
@@ -255,8 +258,8 @@ export function addScorecardRoutes(
     );
     knownScorecard(query.scorecard);
     const kind = query.ref === 'org' ? 'org' : parseEntityRef(query.ref).kind;
-    const scope =
-      query.scope ??
+    const scope: HistoryResponse['scope'] =
+      (query.scope as HistoryResponse['scope'] | undefined) ??
       (['org', 'group', 'system', 'domain'].includes(kind)
         ? (kind as HistoryResponse['scope'])
         : 'entity');
@@ -348,6 +351,11 @@ export function addScorecardRoutes(
 
   router.post('/scorecards/preview', async (req, res) => {
     const credentials = await userOrService(req);
+    await requirePermission(
+      credentials,
+      pavedRoadScorecardsPreviewPermission,
+      'preview scorecards',
+    );
     const definition = previewDefinition(
       req.body,
       evaluation.getScorecards().definitions,
@@ -359,6 +367,7 @@ export function addScorecardRoutes(
         operators: options.operators,
         results,
         visible: await visibleRefs(credentials),
+        budgetMs: options.previewBudgetMs,
       }),
     );
   });

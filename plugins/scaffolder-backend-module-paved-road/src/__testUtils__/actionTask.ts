@@ -23,8 +23,14 @@ const ACTIONS = [
 
 const templateName = (action: string) => action.replace(/:/g, '-');
 
-/** A template whose only step runs `action` with the task's `input` value as its input. */
-function actionTemplate(action: string): Entity {
+/**
+ * A template that runs `action` with the task's `input` value as its input, after
+ * writing the task's `files` into the workspace (none by default).
+ */
+function actionTemplate(
+  action: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
@@ -34,15 +40,29 @@ function actionTemplate(action: string): Entity {
       annotations: {
         'backstage.io/template-version': '2.3.0',
         'backstage.io/time-saved': 'PT40H',
+        ...annotations,
       },
     },
     spec: {
       type: 'service',
       owner: 'group:default/platform',
       parameters: [
-        { type: 'object', properties: { input: { type: 'object' } } },
+        {
+          type: 'object',
+          properties: {
+            input: { type: 'object' },
+            files: { type: 'object' },
+          },
+        },
       ],
       steps: [
+        {
+          id: 'files',
+          name: 'Write files',
+          action: 'catalog:write',
+          each: '${{ parameters.files }}',
+          input: { filePath: '${{ each.key }}', entity: '${{ each.value }}' },
+        },
         {
           id: 'run',
           name: action,
@@ -65,17 +85,27 @@ export interface ActionTaskResult {
   error?: string;
 }
 
+/** What the workspace holds before the action runs. */
+export interface ActionTaskOptions {
+  /**
+   * Files by path in the workspace, each an object written as YAML by the scaffolder's
+   * `catalog:write` (so each needs a `metadata` object).
+   */
+  files?: Record<string, Record<string, unknown>>;
+}
+
 async function runTask(
   server: Awaited<ReturnType<typeof startScaffolder>>,
   action: string,
   input: Record<string, unknown>,
+  options: ActionTaskOptions = {},
 ): Promise<ActionTaskResult> {
   const created = await request(server)
     .post('/api/scaffolder/v2/tasks')
     .set('Authorization', mockCredentials.user.header())
     .send({
       templateRef: `template:default/${templateName(action)}`,
-      values: { input },
+      values: { input, files: options.files ?? {} },
     });
   if (created.status !== 201) {
     throw new Error(`Task not created: ${JSON.stringify(created.body)}`);
@@ -102,24 +132,35 @@ async function runTask(
  * scaffolder, the Paved Road module and `features`, whose catalog holds a one-step
  * template per Paved Road action, and returns `run`, which runs `action` with an input
  * through a real scaffolder task, and the folder `paved-road:publish:local` writes to.
+ * `annotations` are added to those of `action`'s template; `publishDirectory` replaces
+ * the (fresh, temporary) folder configured for `paved-road:publish:local`.
  */
 export function useActionTasks(
   action: string,
-  options: { features?: BackendFeature[] } = {},
+  options: {
+    features?: BackendFeature[];
+    annotations?: Record<string, string>;
+    publishDirectory?: string;
+  } = {},
 ) {
   jest.setTimeout(60_000);
   let server: Awaited<ReturnType<typeof startScaffolder>>;
   let reposDir = '';
   beforeAll(async () => {
-    reposDir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-'));
+    reposDir =
+      options.publishDirectory ??
+      (await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-')));
     server = await startScaffolder({
-      entities: ACTIONS.map(actionTemplate),
+      entities: ACTIONS.map(a =>
+        actionTemplate(a, a === action ? options.annotations : undefined),
+      ),
       features: options.features,
       reposDir,
     });
   });
   return {
-    run: (input: Record<string, unknown>) => runTask(server, action, input),
+    run: (input: Record<string, unknown>, runOptions?: ActionTaskOptions) =>
+      runTask(server, action, input, runOptions),
     reposDir: () => reposDir,
   };
 }

@@ -1,3 +1,4 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import {
   mockServices,
   startTestBackend,
@@ -137,7 +138,7 @@ describe('paved-road:adoption:record', () => {
     await expect(action().handler(ctx)).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(
-        /^The Paved Road backend refused the scaffold event: Invalid request body: hoursSaved: /,
+        /^The Paved Road backend refused the scaffold event: template annotation 'backstage.io\/time-saved' \('P1000D', 24000 hours saved\): must be /,
       ),
     });
   });
@@ -198,6 +199,62 @@ describe('paved-road:adoption:record input, as the scaffolder validates it', () 
     expect(await tasks.run({ entityRef: 'not a ref:::' })).toEqual({
       status: 'failed',
       error: "input.entityRef: 'not a ref:::' is not an entity ref",
+    });
+  });
+});
+
+describe('paved-road:adoption:record refused by the backend, in a scaffolder task', () => {
+  const action = 'paved-road:adoption:record';
+  // 1000 days are 24,000 hours; the backend takes at most 10,000.
+  const tasks = useActionTasks(action, {
+    features: [pavedRoadBackend],
+    annotations: { 'backstage.io/time-saved': 'P1000D' },
+  });
+
+  it('passes on the backend’s message, naming where the refused value came from', async () => {
+    expect(
+      await tasks.run({ entityRef: 'component:default/cart-api' }),
+    ).toEqual({
+      status: 'failed',
+      error:
+        "The Paved Road backend refused the scaffold event: template annotation 'backstage.io/time-saved' ('P1000D', 24000 hours saved): must be <= 10000",
+    });
+    // An explicit input is named as the input.
+    expect(
+      await tasks.run({
+        entityRef: 'component:default/cart-api',
+        hoursSaved: 12,
+      }),
+    ).toEqual({
+      status: 'completed',
+      output: { eventId: expect.any(String), hoursSaved: 12 },
+    });
+  });
+});
+
+describe('paved-road:adoption:record not allowed by the backend, in a scaffolder task', () => {
+  type Decision = Awaited<ReturnType<PermissionsService['authorize']>>[number];
+  const decision = (allowed: boolean) =>
+    ({ result: allowed ? 'ALLOW' : 'DENY' } as Decision);
+  // Everything is allowed but recording scaffold events.
+  const permissions = mockServices.permissions.mock({
+    authorize: async requests =>
+      requests.map(r =>
+        decision(r.permission.name !== 'paved-road.facts.write'),
+      ),
+    authorizeConditional: async requests => requests.map(() => decision(true)),
+  });
+  const tasks = useActionTasks('paved-road:adoption:record', {
+    features: [pavedRoadBackend, permissions.factory],
+  });
+
+  it('passes on the backend’s message with the status', async () => {
+    expect(
+      await tasks.run({ entityRef: 'component:default/cart-api' }),
+    ).toEqual({
+      status: 'failed',
+      error:
+        'The Paved Road backend refused the scaffold event (403 Forbidden): Not allowed: paved-road.facts.write is required to record scaffold events',
     });
   });
 });

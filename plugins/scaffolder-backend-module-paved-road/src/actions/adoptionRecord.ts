@@ -1,5 +1,5 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
+import { InputError, isError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PAVED_ROAD_ANNOTATIONS,
@@ -9,6 +9,46 @@ import {
 } from '@paved-road/backstage-plugin-common';
 import { parseEntityRefInput } from '../lib/inputs';
 import { examples } from './adoptionRecord.examples';
+
+/** The fields of a scaffold event that can come from the action's input. */
+const FROM_INPUT = {
+  entityRef: true,
+  templateRef: true,
+  templateVersion: true,
+  hoursSaved: true,
+};
+type FromInput = keyof typeof FROM_INPUT;
+
+/**
+ * What the backend said when it refused the event: its message (a `ResponseError`
+ * carries it in its body; its own message is only the status), with each field of
+ * `Invalid request body: field: problem; ...` named as where its value came from
+ * (`describeField`). A 400 is an `InputError`.
+ */
+function refusal(error: unknown, describeField: (field: string) => string) {
+  if (!isError(error) || error.name !== 'ResponseError') return error;
+  const { statusCode, statusText, body } = error as Partial<ResponseError>;
+  const said = body?.error?.message;
+  if (!said) return error;
+  const invalid = said.match(/^Invalid request body: ([\s\S]*)$/);
+  const problems = invalid
+    ? invalid[1]
+        // `field: problem; field2: problem`, as the backend joins them.
+        .split(/; (?=[A-Za-z_$][\w$]*(?:[.[][^:]*)?: )/)
+        .map(problem =>
+          problem.replace(
+            /^([A-Za-z_$][\w$]*)((?:[.[][^:]*)?): /,
+            (_, field: string, rest: string) =>
+              `${describeField(field)}${rest ? ` (at ${field}${rest})` : ''}: `,
+          ),
+        )
+        .join('; ')
+    : said;
+  const message = `The Paved Road backend refused the scaffold event${
+    statusCode === 400 ? '' : ` (${statusCode} ${statusText})`
+  }: ${problems}`;
+  return statusCode === 400 ? new InputError(message) : new Error(message);
+}
 
 /**
  * `paved-road:adoption:record`: records the scaffold event (template, version, entity,
@@ -105,6 +145,28 @@ export function createAdoptionRecordAction(options: {
         );
       }
 
+      /** Where the value the backend got as `field` came from: the input or the template. */
+      const describeField = (field: string) => {
+        if (
+          field in FROM_INPUT &&
+          ctx.input[field as FromInput] !== undefined
+        ) {
+          return `input.${field}`;
+        }
+        switch (field) {
+          case 'templateRef':
+            return `templateRef (the running template, '${templateRef}')`;
+          case 'templateVersion':
+            return `template annotation '${PAVED_ROAD_ANNOTATIONS.templateVersion}' ('${templateVersion}')`;
+          case 'hoursSaved':
+            return `template annotation '${PAVED_ROAD_ANNOTATIONS.timeSaved}' ('${timeSaved}', ${hoursSaved} hours saved)`;
+          case 'initiatedBy':
+            return `initiatedBy (the user running the template, '${ctx.user?.ref}')`;
+          default:
+            return field;
+        }
+      };
+
       const event = await ctx.checkpoint({
         key: `paved-road.adoption.${ctx.input.entityRef}`,
         fn: async () => {
@@ -124,19 +186,7 @@ export function createAdoptionRecordAction(options: {
               { token },
             )
             .catch(error => {
-              // The backend's 400 names the offending field in its cause.
-              if (
-                isError(error) &&
-                error.name === 'ResponseError' &&
-                (error as { statusCode?: number }).statusCode === 400
-              ) {
-                throw new InputError(
-                  `The Paved Road backend refused the scaffold event: ${
-                    isError(error.cause) ? error.cause.message : error.message
-                  }`,
-                );
-              }
-              throw error;
+              throw refusal(error, describeField);
             });
           return { id: recorded.id, hoursSaved: recorded.hoursSaved };
         },

@@ -183,4 +183,23 @@ describe('paved-road:guardrails:verify input, as the scaffolder validates it', (
       error: "input.path: '../..' is outside the workspace",
     });
   });
+
+  it('names a path that does not exist, as given, without the server’s path', async () => {
+    expect(await tasks.run({ path: 'nope' })).toEqual({
+      status: 'failed',
+      error: "input.path: 'nope' does not exist in the workspace",
+    });
+  });
+
+  it('names a path that is a file, as given, without the server’s path', async () => {
+    expect(
+      await tasks.run(
+        { path: './catalog-info.yaml' },
+        { files: { 'catalog-info.yaml': { kind: 'Component', metadata: {} } } },
+      ),
+    ).toEqual({
+      status: 'failed',
+      error: "input.path: './catalog-info.yaml' is not a folder",
+    });
+  });
 });

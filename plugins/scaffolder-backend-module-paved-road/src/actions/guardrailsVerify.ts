@@ -18,7 +18,7 @@ import {
 } from '../guardrails/types';
 import { readWorkspace } from '../guardrails/workspace';
 import { setCatalogAnnotations } from '../lib/catalogInfo';
-import { resolveInputPath } from '../lib/inputs';
+import { resolveInputPath, workspaceFsError } from '../lib/inputs';
 import { examples } from './guardrailsVerify.examples';
 
 const names = Object.keys(GUARDRAILS) as [GuardrailName, ...GuardrailName[]];
@@ -141,9 +141,17 @@ export function createGuardrailsVerifyAction(
         catalogInfoPath = 'catalog-info.yaml',
         escapeHatches = [],
       } = ctx.input;
+      // A missing or unreadable folder is named as the input and the path it was
+      // given as, not as Node reports it (with the server's absolute path).
       const files = await readWorkspace(
         resolveInputPath(ctx.workspacePath, path, 'input.path'),
-      );
+      ).catch(error => {
+        throw workspaceFsError(error, {
+          field: 'input.path',
+          value: path,
+          workspacePath: ctx.workspacePath,
+        });
+      });
       if (!files.size) {
         throw new InputError(`input.path: '${path}' has no files to verify`);
       }

@@ -139,4 +139,20 @@ describe('paved-road:provenance:annotate input, as the scaffolder validates it',
       expect(await tasks.run(input)).toEqual({ status: 'failed', error });
     }
   });
+
+  it('names a catalogInfoPath that is a folder, as given', async () => {
+    expect(
+      await tasks.run(
+        { catalogInfoPath: 'docs' },
+        {
+          files: {
+            'docs/catalog-info.yaml': { kind: 'Component', metadata: {} },
+          },
+        },
+      ),
+    ).toEqual({
+      status: 'failed',
+      error: "input.catalogInfoPath: 'docs' is a folder, not a file",
+    });
+  });
 });

@@ -177,4 +177,50 @@ describe('paved-road:publish:local input, as the scaffolder validates it', () =>
       error: "input.sourcePath: '../..' is outside the workspace",
     });
   });
+
+  it('names an existing repository without the server’s folder', async () => {
+    const files = {
+      'catalog-info.yaml': {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'ledger-api' },
+        spec: { type: 'service', owner: 'checkout', lifecycle: 'production' },
+      },
+    };
+    expect(await tasks.run({ repoName: 'ledger-api' }, { files })).toEqual({
+      status: 'completed',
+      output: expect.objectContaining({
+        entityRef: 'component:default/ledger-api',
+      }),
+    });
+    const again = await tasks.run({ repoName: 'ledger-api' }, { files });
+    expect(again).toEqual({
+      status: 'failed',
+      error:
+        "input.repoName: a repository 'ledger-api' already exists in the folder repositories are published to",
+    });
+    expect(again.error).not.toContain(tasks.reposDir());
+  });
+});
+
+describe('paved-road:publish:local with a configured folder it cannot use', () => {
+  // A file where the folder should be.
+  const notAFolder = path.join(
+    os.tmpdir(),
+    `paved-road-not-a-folder-${process.pid}`,
+  );
+  beforeAll(() => fs.writeFile(notAFolder, 'not a folder'));
+  afterAll(() => fs.rm(notAFolder, { force: true }));
+  const tasks = useActionTasks('paved-road:publish:local', {
+    publishDirectory: notAFolder,
+  });
+
+  it('names the config key, not the server’s path', async () => {
+    const result = await tasks.run({ repoName: 'cart-api' });
+    expect(result).toEqual({
+      status: 'failed',
+      error:
+        "paved-road:publish:local cannot create the folder configured as 'pavedRoad.publishLocal.directory' (EEXIST: file already exists)",
+    });
+  });
 });

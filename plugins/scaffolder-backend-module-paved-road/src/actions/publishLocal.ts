@@ -16,7 +16,11 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
-import { resolveInputPath } from '../lib/inputs';
+import {
+  describeFsFailure,
+  resolveInputPath,
+  workspaceFsError,
+} from '../lib/inputs';
 import { examples } from './publishLocal.examples';
 
 const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -79,7 +83,14 @@ export function createPublishLocalAction(options: {
         );
       }
       const root = path.resolve(configured);
-      await fs.mkdir(root, { recursive: true });
+      await fs.mkdir(root, { recursive: true }).catch(error => {
+        // Named by its config key: the server's path is not the template user's to see.
+        throw new Error(
+          `paved-road:publish:local cannot create the folder configured as '${CONFIG_KEY}'${describeFsFailure(
+            error,
+          )}`,
+        );
+      });
       const target = resolveSafeChildPath(root, repoName);
       const source = resolveInputPath(
         ctx.workspacePath,
@@ -140,10 +151,17 @@ export function createPublishLocalAction(options: {
             )
           ) {
             throw new ConflictError(
-              `input.repoName: a repository '${repoName}' already exists in ${root}`,
+              `input.repoName: a repository '${repoName}' already exists in the folder repositories are published to`,
             );
           }
-          await fs.cp(source, target, { recursive: true });
+          await fs.cp(source, target, { recursive: true }).catch(error => {
+            throw workspaceFsError(error, {
+              field: 'input.sourcePath',
+              value: sourcePath,
+              workspacePath: ctx.workspacePath,
+              doing: 'could not be copied to the repository',
+            });
+          });
           const git = (...args: string[]) =>
             executeShellCommand({
               command: 'git',

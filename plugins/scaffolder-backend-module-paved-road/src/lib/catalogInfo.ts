@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import yaml from 'yaml';
-import { resolveInputPath } from './inputs';
+import { resolveInputPath, workspaceFsError } from './inputs';
 
 /**
  * Sets annotations on the first entity of a catalog-info.yaml in the workspace, keeping
@@ -18,13 +18,24 @@ export async function setCatalogAnnotations(
     catalogInfoPath,
     'input.catalogInfoPath',
   );
+  // File-system failures name the input and the path as given, never the server's.
+  const fsError = (error: unknown, doing: string) =>
+    workspaceFsError(error, {
+      field: 'input.catalogInfoPath',
+      value: catalogInfoPath,
+      workspacePath,
+      doing,
+    });
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new InputError(
-      `input.catalogInfoPath: no file '${catalogInfoPath}' in the workspace`,
-    );
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') {
+      throw new InputError(
+        `input.catalogInfoPath: no file '${catalogInfoPath}' in the workspace`,
+      );
+    }
+    throw fsError(error, 'could not be read');
   }
   const documents = yaml.parseAllDocuments(text);
   const doc = documents[0];
@@ -58,7 +69,9 @@ export async function setCatalogAnnotations(
   }
   if (changed) {
     const out = documents.map(d => d.toString({ lineWidth: 0 })).join('');
-    await fs.writeFile(file, out, 'utf8');
+    await fs.writeFile(file, out, 'utf8').catch(error => {
+      throw fsError(error, 'could not be written');
+    });
   }
   return changed;
 }
