@@ -255,6 +255,63 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
       );
     });
 
+    it('refuses path parameters that are not entity ref parts', async () => {
+      await expect400(
+        await get('/entities/a%2Fb/default/orders-api/scorecards', everything),
+        "kind: 'a/b' is not an entity kind",
+      );
+      await expect400(
+        await get('/facts/component/%2E%2E%2Fetc/orders-api', everything),
+        'namespace',
+      );
+    });
+
+    it('refuses hours saved too close to zero for the database', async () => {
+      await expect400(
+        await post(
+          '/scaffold-events',
+          { templateRef: TEMPLATE, entityRef: SHOWN, hoursSaved: 5e-324 },
+          service,
+        ),
+        'hoursSaved: must be 0 or at least 0.001 hours',
+      );
+    });
+
+    it('names a few of many unknown properties, and counts the rest', async () => {
+      const check: Record<string, unknown> = {};
+      for (let i = 0; i < 3000; i++) check[`extra${i}`] = i;
+      const res = await post(
+        '/scorecards/preview',
+        { scorecardId: 'golden-path-adoption', check },
+        everything,
+      );
+      await expect400(res, 'check.extra0: is not allowed', 'more');
+      expect(res.body.error.message.length).toBeLessThan(2000);
+    });
+
+    it('refuses a body over the limit with 413 and malformed JSON with 400', async () => {
+      const big = await post(
+        '/scaffold-events',
+        { templateRef: TEMPLATE, entityRef: SHOWN, pad: 'x'.repeat(70_000) },
+        service,
+      );
+      expect(big.status).toBe(413);
+      expect(big.body.error.message).toContain('at most 65536 bytes');
+      const facts = await post(
+        '/facts',
+        { entityRef: SHOWN, source: 'ci', facts: { pad: 'x'.repeat(70_000) } },
+        service,
+      );
+      expect(facts.status).toBe(413);
+      expect(facts.body.error.message).toContain('pavedRoad.facts.maxBytes');
+      const malformed = await request(server)
+        .post(api('/evaluate'))
+        .set('Authorization', everything)
+        .set('Content-Type', 'application/json')
+        .send('{"full": tru');
+      await expect400(malformed, 'not JSON');
+    });
+
     it('refuses a body that is not JSON with 415', async () => {
       const res = await request(server)
         .post(api('/evaluate'))

@@ -100,6 +100,9 @@ function specIssues(
 ): Issue[] | undefined {
   const items = message.split(/, (?=request\/)/);
   const issues: Issue[] = [];
+  // AJV reports every unknown property of an object as its own error: the object's
+  // keys are listed once, not once per error (quadratic in the keys).
+  const expanded = new Set<string>();
   for (const item of items) {
     const match = item.match(
       /^request\/(body|query|params|headers)((?:\/\S*)?) (.*)$/s,
@@ -125,6 +128,8 @@ function specIssues(
       const known = location === 'body' && knownProperties(operation, path);
       const value = known && valueAt(req.body, path);
       if (known && value && typeof value === 'object') {
+        if (expanded.has(match[2])) continue;
+        expanded.add(match[2]);
         for (const key of Object.keys(value)) {
           if (!known.includes(key)) {
             issues.push({
@@ -140,13 +145,13 @@ function specIssues(
     issues.push({ location, path, message: text });
   }
   // The same problem can be reported once per failing branch (oneOf).
-  return issues.filter(
-    (issue, index) =>
-      issues.findIndex(
-        other =>
-          placeOf(other) === placeOf(issue) && other.message === issue.message,
-      ) === index,
-  );
+  const seen = new Set<string>();
+  return issues.filter(issue => {
+    const key = `${placeOf(issue)}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The operation's query parameters, in the spec's order. */

@@ -143,6 +143,13 @@ export function createRefinements(options: { maxPushedFactsBytes: number }) {
         entityRef: ref(),
         initiatedBy: ref('user', ['user']).optional(),
         createdAt: pastTime.optional(),
+        // Stored as a database float: values too close to zero for it are refused.
+        hoursSaved: z
+          .number()
+          .refine(
+            hours => hours === 0 || hours >= 0.001,
+            'must be 0 or at least 0.001 hours',
+          ),
       }),
     },
     ListScaffoldEvents: {

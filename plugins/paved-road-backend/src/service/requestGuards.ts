@@ -95,6 +95,26 @@ function decodedPath(req: express.Request): string | undefined {
 }
 
 /**
+ * Answers with Backstage's error body and `status`, for errors that must not reach the
+ * OpenAPI validator's error handling (which turns every earlier error into a 400).
+ *
+ * @internal
+ */
+export function sendError(
+  req: express.Request,
+  res: express.Response,
+  error: Error,
+  status: number,
+) {
+  const body: ErrorResponseBody = {
+    error: serializeError(error),
+    request: { method: req.method, url: req.originalUrl },
+    response: { statusCode: status },
+  };
+  res.status(status).json(body);
+}
+
+/**
  * What every request is checked for before the OpenAPI validator and the handlers see
  * it, whatever its route, so no malformed value reaches the database or a recursive
  * walk: the path and query free of NUL characters (PostgreSQL refuses them in text, as
@@ -129,12 +149,7 @@ export function requestGuards(): express.RequestHandler {
           req.headers['content-type'] ?? 'no Content-Type'
         }`,
       );
-      const body: ErrorResponseBody = {
-        error: serializeError(error),
-        request: { method: req.method, url: req.originalUrl },
-        response: { statusCode: 415 },
-      };
-      res.status(415).json(body);
+      sendError(req, res, error, 415);
       return;
     }
     if (req.body !== undefined) {

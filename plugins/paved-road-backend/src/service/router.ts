@@ -2,7 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { pavedRoadFactsWritePermission } from '@paved-road/backstage-plugin-common';
@@ -14,8 +14,8 @@ import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
-import { requestGuards } from './requestGuards';
-import { refine } from './validation';
+import { requestGuards, sendError } from './requestGuards';
+import { entityRefFromPath, refine } from './validation';
 import { readableEntityRefs } from './visibility';
 
 /** The body parser's bound for every route but `POST /facts`. */
@@ -38,7 +38,31 @@ export function jsonBodyParser(maxFactsBytes: number): express.RequestHandler {
     other: express.json({ limit: DEFAULT_BODY_LIMIT }),
   };
   return (req, res, next) =>
-    (req.path === '/facts' ? parsers.facts : parsers.other)(req, res, next);
+    (req.path === '/facts' ? parsers.facts : parsers.other)(req, res, error => {
+      // The parser's own answers (413 too large, 400 not JSON) are sent as they are:
+      // an error raised before the OpenAPI validator would become a 400 there.
+      if (error) {
+        const status = Number(error.status ?? error.statusCode);
+        const bodyError =
+          status === 413
+            ? Object.assign(
+                new Error(
+                  `Request body too large: at most ${
+                    req.path === '/facts'
+                      ? `${maxFactsBytes} bytes of facts (pavedRoad.facts.maxBytes)`
+                      : `${DEFAULT_BODY_LIMIT} bytes`
+                  }`,
+                ),
+                { name: 'PayloadTooLargeError' },
+              )
+            : new InputError(
+                `Invalid request body: not JSON (${(error as Error).message})`,
+              );
+        sendError(req, res, bodyError, status === 413 ? 413 : 400);
+        return;
+      }
+      next();
+    });
 }
 
 /** Options of {@link createRouter}. @internal */
@@ -147,16 +171,11 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { kind, namespace, name } = req.params;
+    const entityRef = entityRefFromPath(req.params);
     // Read with the caller's credentials, so facts are shown only to those who may read the entity.
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) {
-      throw new NotFoundError(
-        `No entity ${kind}:${namespace}/${name} in the catalog`,
-      );
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     res.json(await collectFacts(factSources, entity));
   });

@@ -31,7 +31,7 @@ import { previewDefinition, previewScorecard } from './preview';
 import { createRefinements } from './refinements';
 import { entityReadAccess, readableEntityRefs } from './visibility';
 import { ScorecardEvaluationService } from './ScorecardEvaluationService';
-import { parseInput, refine } from './validation';
+import { entityRefFromPath, parseInput, refine } from './validation';
 
 /** The entity endpoint's answer for an entity in the catalog not evaluated yet. */
 const NOT_EVALUATED = '{"entity":null,"results":[]}';
@@ -131,12 +131,7 @@ export function addScorecardRoutes(
     '/entities/:kind/:namespace/:name/scorecards',
     async (req, res) => {
       const credentials = await userOrService(req);
-      const { kind, namespace, name: entityName } = req.params;
-      const requested = stringifyEntityRef({
-        kind,
-        namespace,
-        name: entityName,
-      });
+      const requested = entityRefFromPath(req.params);
       // The caller's read access and the stored results at once. Callers who may read
       // every entity get the stored answer without a catalog request; under
       // conditional access (or when nothing is stored under the ref as written) the

@@ -12,9 +12,14 @@ export interface InputIssue {
   message: string;
 }
 
-/** `a.b[2].c: message; ...`, as bad requests are answered. */
+/** The most issues one answer lists; the rest are counted. */
+const MAX_LISTED = 20;
+
+/** `a.b[2].c: message; ...`, as bad requests are answered (20 at most, then a count). */
 export function describeIssues(issues: InputIssue[]): string {
+  const more = issues.length - MAX_LISTED;
   return issues
+    .slice(0, MAX_LISTED)
     .map(({ path, message }) => {
       const field = path
         .map((key, index) => {
@@ -24,6 +29,7 @@ export function describeIssues(issues: InputIssue[]): string {
         .join('');
       return field ? `${field}: ${message}` : message;
     })
+    .concat(more > 0 ? [`and ${more} more`] : [])
     .join('; ');
 }
 
@@ -94,3 +100,33 @@ export const entityRefSchema = (defaultKind?: string, kinds?: string[]) =>
       return z.NEVER;
     }
   });
+
+/**
+ * The entity ref named by a route's `:kind/:namespace/:name` path parameters, each
+ * checked as the catalog checks them (a `%2F` in one would otherwise make another ref
+ * or none): an `InputError` naming each parameter that is not valid.
+ */
+export function entityRefFromPath(params: {
+  kind: string;
+  namespace: string;
+  name: string;
+}): string {
+  const { kind, namespace, name } = params;
+  const issues: InputIssue[] = [];
+  if (!validator.isValidKind(kind)) {
+    issues.push({ path: ['kind'], message: `'${kind}' is not an entity kind` });
+  }
+  if (!validator.isValidNamespace(namespace)) {
+    issues.push({
+      path: ['namespace'],
+      message: `'${namespace}' is not an entity namespace`,
+    });
+  }
+  if (!validator.isValidEntityName(name)) {
+    issues.push({ path: ['name'], message: `'${name}' is not an entity name` });
+  }
+  if (issues.length) {
+    throw new InputError(`Invalid path parameters: ${describeIssues(issues)}`);
+  }
+  return stringifyEntityRef({ kind, namespace, name });
+}

@@ -848,6 +848,8 @@ export const spec = {
       },
       get: {
         operationId: 'ListScaffoldEvents',
+        description:
+          'Recorded scaffold events of the entities the caller may read (catalog.entity.read), newest first.',
         parameters: [
           {
             name: 'templateRef',
@@ -900,6 +902,8 @@ export const spec = {
     '/templates/adoption': {
       get: {
         operationId: 'GetTemplateAdoption',
+        description:
+          'Scaffold counts and hours saved per template, over the scaffold events of the entities the caller may read (catalog.entity.read).',
         responses: {
           '200': {
             description: 'Scaffold counts and hours saved per template',
@@ -1227,6 +1231,7 @@ export const spec = {
             schema: {
               type: 'integer',
               minimum: 0,
+              maximum: 1000000000,
               default: 0,
             },
           },
@@ -1597,7 +1602,7 @@ export const spec = {
       post: {
         operationId: 'PreviewScorecard',
         description:
-          'Evaluates a new or edited scorecard, or one new or edited check of an existing scorecard, against the stored facts without saving anything.',
+          'Evaluates a new or edited scorecard, or one new or edited check of an existing scorecard, against the stored facts of the entities the caller may read, without saving anything. Needs paved-road.scorecards.preview; stops with a 400 after pavedRoad.preview.budget.',
         requestBody: {
           required: true,
           content: {
@@ -1679,6 +1684,9 @@ export const spec = {
             },
           },
           '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
             $ref: '#/components/responses/Error',
           },
         },

@@ -1,0 +1,66 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import path from 'node:path';
+import {
+  exampleTemplates,
+  loadExampleOrganisation,
+} from '../../scorecards/__testUtils__/exampleOrganisation';
+
+const examples = resolvePackagePath(
+  '@paved-road/backstage-plugin-backend',
+  '../../examples',
+);
+
+/** The example organisation as the catalog holds it: the repos registered from their folders. */
+export function exampleCatalog(): Entity[] {
+  return [...loadExampleOrganisation(), ...exampleTemplates].map(entity => {
+    const repo = entity.metadata.annotations?.['paved-road.io/repo-path'];
+    if (!repo) return entity;
+    entity.metadata.annotations![
+      'backstage.io/managed-by-location'
+    ] = `file:${path.join(
+      examples,
+      'repos',
+      entity.metadata.name,
+      'catalog-info.yaml',
+    )}`;
+    return entity;
+  });
+}
+
+/** The team whose entities the limited user may read. */
+export const READABLE_OWNER = 'group:default/orders';
+
+/** Kinds whose entities belong to a team; the limited user reads those of {@link READABLE_OWNER} only. */
+const OWNED_KINDS = new Set(['component', 'api', 'system', 'resource']);
+
+const ownerOf = (entity: Entity) => {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string') return undefined;
+  return owner.includes(':') ? owner : `group:default/${owner}`;
+};
+
+/**
+ * Splits the catalog for the limited user of `partialVisibility`: the orders team's
+ * components, APIs and system are readable, as are every group, user, domain, template
+ * and location (an ownership policy's usual shape); every other team's components,
+ * APIs and systems are not (payments-api among them).
+ */
+export function splitCatalog(entities: Entity[]) {
+  const unreadable = new Set<string>();
+  for (const entity of entities) {
+    if (
+      OWNED_KINDS.has(entity.kind.toLocaleLowerCase('en-US')) &&
+      ownerOf(entity) !== READABLE_OWNER
+    ) {
+      unreadable.add(stringifyEntityRef(entity));
+    }
+  }
+  const refs = entities.map(e => stringifyEntityRef(e));
+  return {
+    refs,
+    unreadable,
+    readable: (entityRef: string) =>
+      !unreadable.has(entityRef.toLocaleLowerCase('en-US')),
+  };
+}
