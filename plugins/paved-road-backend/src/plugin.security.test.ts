@@ -74,7 +74,9 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
         },
         service,
       );
-      expect(recorded.status).toBe(201);
+      if (recorded.status !== 201) {
+        throw new Error(`Recording a scaffold event: ${recorded.text}`);
+      }
     }
   });
 
@@ -194,6 +196,7 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
     };
 
     it('refuses NUL characters in paths and query parameters', async () => {
+      expect.hasAssertions();
       await expect400(
         await get('/results?owner=group:default/a%00b', everything),
         'owner',
@@ -227,6 +230,7 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
     });
 
     it('refuses facts nested too deep, numbers out of range and NUL in bodies', async () => {
+      expect.hasAssertions();
       // Built as text: JSON.stringify itself overflows the stack on it.
       const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
       await expect400(
@@ -256,6 +260,7 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
     });
 
     it('refuses path parameters that are not entity ref parts', async () => {
+      expect.hasAssertions();
       await expect400(
         await get('/entities/a%2Fb/default/orders-api/scorecards', everything),
         "kind: 'a/b' is not an entity kind",
@@ -267,6 +272,7 @@ describe.each(databases.eachSupportedId())('the API on %p', databaseId => {
     });
 
     it('refuses hours saved too close to zero for the database', async () => {
+      expect.hasAssertions();
       await expect400(
         await post(
           '/scaffold-events',

@@ -19,6 +19,8 @@ export interface ScorecardRuleOperator<TOperand = any> {
   test(value: unknown, operand: TOperand): boolean;
 }
 
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+
 /** The longest pattern `$matches` accepts, in characters. */
 export const MAX_PATTERN_LENGTH = 1000;
 
@@ -48,8 +50,6 @@ function compilePattern(operand: string): RE2JS {
     );
   }
 }
-
-const show = (value: unknown) => JSON.stringify(value) ?? String(value);
 
 /** Numbers, and strings that hold one (annotations are strings), compare as numbers. */
 function toNumber(value: unknown): number {

@@ -110,17 +110,19 @@ const historyRef = z.string().transform((value, ctx) => {
  * Why `ref` cannot have history in `scope`, if it cannot: `org` only with the org scope,
  * a group, system or domain scope only with an entity of that kind.
  */
-function scopeMismatch(ref: string, scope: string | undefined) {
+function scopeMismatch(entityRef: string, scope: string | undefined) {
   if (!scope) return undefined;
-  if ((ref === 'org') !== (scope === 'org')) {
+  if ((entityRef === 'org') !== (scope === 'org')) {
     return scope === 'org'
-      ? `must be 'org' for scope 'org', got '${ref}'`
+      ? `must be 'org' for scope 'org', got '${entityRef}'`
       : `must be an entity ref for scope '${scope}', got 'org'`;
   }
   if (['group', 'system', 'domain'].includes(scope)) {
-    const kind = ref.slice(0, ref.indexOf(':')).toLocaleLowerCase('en-US');
+    const kind = entityRef
+      .slice(0, entityRef.indexOf(':'))
+      .toLocaleLowerCase('en-US');
     if (kind !== scope) {
-      return `must be a ${scope} entity ref for scope '${scope}', got '${ref}'`;
+      return `must be a ${scope} entity ref for scope '${scope}', got '${entityRef}'`;
     }
   }
   return undefined;
