@@ -55,7 +55,10 @@ export interface Config {
 
     /**
      * How often scorecards are evaluated (one replica evaluates; scope global).
-     * Defaults to every 5 minutes with a 30-minute timeout.
+     * Defaults to every 5 minutes with a 5-minute timeout. The timeout is how long the
+     * task's lock outlives a replica killed during a pass; a pass that runs longer is
+     * not stopped, but another replica may start one beside it. Keep it at 5 times your
+     * longest pass (logged as `Paved Road full evaluation: ... in N ms`) or more.
      * @visibility backend
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

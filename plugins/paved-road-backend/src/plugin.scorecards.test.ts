@@ -3,7 +3,6 @@ import {
   createBackendModule,
   createServiceFactory,
   PermissionsService,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
@@ -21,39 +20,16 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { durationToHours } from '@paved-road/backstage-plugin-common';
-import path from 'node:path';
 import request from 'supertest';
 import { pavedRoadRuleOperatorsExtensionPoint } from '@paved-road/backstage-plugin-node';
 import { pavedRoadPlugin } from './plugin';
 import {
+  exampleCatalog,
   exampleRepositoryFacts,
   exampleTemplates,
-  loadExampleOrganisation,
 } from './scorecards/__testUtils__/exampleOrganisation';
 
 jest.setTimeout(60_000);
-
-const examples = resolvePackagePath(
-  '@paved-road/backstage-plugin-backend',
-  '../../examples',
-);
-
-/** The example org as the catalog holds it: the six repos registered from their folders. */
-function exampleCatalog(): Entity[] {
-  return [...loadExampleOrganisation(), ...exampleTemplates].map(entity => {
-    const repo = entity.metadata.annotations?.['paved-road.io/repo-path'];
-    if (!repo) return entity;
-    entity.metadata.annotations![
-      'backstage.io/managed-by-location'
-    ] = `file:${path.join(
-      examples,
-      'repos',
-      entity.metadata.name,
-      'catalog-info.yaml',
-    )}`;
-    return entity;
-  });
-}
 
 async function start(
   options: {

@@ -25,6 +25,8 @@ const TABLES = [
   'paved_road_pushed_facts',
   'paved_road_state',
   'paved_road_snapshots',
+  'paved_road_staged_entities',
+  'paved_road_staged_results',
 ];
 
 function evaluation(
@@ -643,6 +645,18 @@ describe('DatabaseResultsStore', () => {
       const hasStatuses = () =>
         knex.schema.hasColumn('paved_road_results', 'check_statuses');
       expect(await hasStatuses()).toBe(true);
+      // Down one step drops the tables passes stage their writes in.
+      const staging = [
+        'paved_road_staged_entities',
+        'paved_road_staged_results',
+      ];
+      for (const table of staging) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+      await knex.migrate.down({ directory: migrationsDir });
+      for (const table of staging) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
       // Down one step turns entity snapshots back into a row per snapshot day; up
       // again turns those rows into changes, with the removal they imply.
       const orders = 'component:default/orders-api';

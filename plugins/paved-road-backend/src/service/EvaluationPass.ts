@@ -3,6 +3,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EvaluationSummary } from '@paved-road/backstage-plugin-common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseResultsStore } from '../database/DatabaseResultsStore';
+import { StagedPass } from '../database/StagedPass';
 import { CompiledScorecard } from '../scorecards/evaluator';
 import { AggregatesWriter } from './AggregatesWriter';
 import { CatalogIndex } from './CatalogIndex';
@@ -20,8 +21,14 @@ const SCAN_FIELDS = [
   'metadata.namespace',
   'metadata.etag',
 ];
-/** Pages a pass writes at once, each in its own transaction. */
+/** Pages a pass stages at once, each in its own transaction. */
 const WRITES_IN_FLIGHT = 2;
+/**
+ * Staged rows of a pass that staged nothing for this long are another pass's leftovers
+ * (its process was killed, or its database was gone when it failed): a running pass
+ * stages a page every few seconds at most.
+ */
+const LEFTOVERS_AFTER_MS = 60 * 60_000;
 const HASH_KEY = 'definitions_hash';
 const HASHES_KEY = 'scorecard_hashes';
 const LAST_PASS_KEY = 'last_pass_at';
@@ -82,9 +89,20 @@ export interface PassOutcome {
  * facts when only definitions did, otherwise only entities whose etag changed or whose
  * pushed facts arrived. Streams the catalog page by page, so memory stays bounded.
  *
+ * A pass stages its pages ({@link StagedPass}) and publishes them, with the removal of
+ * entities gone from the catalog and the definitions' hashes, in one transaction at the
+ * end; a pass that fails discards them and marks the stored results stale, in one
+ * transaction too. So readers see either the previous results or the new ones, and a
+ * failed pass's results never; should the clean-up fail as well (the database gone),
+ * the previous results stay as they were and the next pass evaluates again. Changed
+ * scorecards are re-evaluated and published first, a consistent state of its own.
+ *
  * @internal
  */
 export class EvaluationPass {
+  /** Failed passes of this backend whose staged rows could not be dropped yet. */
+  readonly #undiscarded: StagedPass[] = [];
+
   constructor(
     private readonly options: EvaluationServices & {
       pages: PageEvaluator;
@@ -99,9 +117,11 @@ export class EvaluationPass {
     const { store, index, logger, catalog, auth, pages } = this.options;
     const started = Date.now();
     const passId = randomUUID();
+    const staged = store.stagedPass(passId);
     const added = { count: 0 };
     const summary = emptySummary('incremental');
     try {
+      await this.dropLeftovers(started);
       const storedHash = await store.getState(HASH_KEY);
       const changed =
         options.full || storedHash === scorecards.hash
@@ -118,14 +138,14 @@ export class EvaluationPass {
           from: storedHash!,
           to: scorecards,
           summary,
+          staged,
         });
       }
       const credentials = await auth.getOwnServiceCredentials();
-      // Pages are written while the next is read and evaluated, so the database and
+      // Pages are staged while the next is read and evaluated, so the database and
       // the evaluation work at once: up to WRITES_IN_FLIGHT pages at a time, each in
-      // its own transaction on its own connection (their entities differ), so the
-      // database can use more than one core; at most WRITES_IN_FLIGHT + 1 pages are in
-      // memory.
+      // its own transaction on its own connection, so the database can use more than
+      // one core; at most WRITES_IN_FLIGHT + 1 pages are in memory.
       const writes: Array<Promise<void>> = [];
       const { reevaluateAfterMs } = this.options;
       const expiredBefore =
@@ -136,6 +156,7 @@ export class EvaluationPass {
       // among them are gone from the catalog. Kept in memory rather than written to
       // every row, so an incremental pass writes only what changed.
       const seen = new Set<string>();
+      const seenStored = { count: 0 };
       try {
         for await (const page of catalog.streamEntities(
           { pageSize: PAGE_SIZE, ...(full ? {} : { fields: SCAN_FIELDS }) },
@@ -151,11 +172,16 @@ export class EvaluationPass {
               scorecards,
               summary,
               seen,
+              seenStored,
               added,
             },
           );
           if (writes.length >= WRITES_IN_FLIGHT) await writes.shift();
-          const writing = pages.writePage(evaluated, passId, summary);
+          const writing = pages.writePage(evaluated, {
+            passId,
+            summary,
+            staged,
+          });
           // Handled here so a failed write never goes unobserved; awaited below.
           writing.catch(() => {});
           writes.push(writing);
@@ -165,11 +191,12 @@ export class EvaluationPass {
         await Promise.allSettled(writes);
       }
       for (const writing of writes) await writing;
+      let removed: string[] = [];
       if (summary.scanned > 0) {
-        // Every ref the pass saw is stored now, so more stored entities than refs
-        // seen means some are gone from the catalog; only then are they looked for.
-        if ((await store.countEntities()) > seen.size) {
-          summary.removed = await store.removeMissing(seen);
+        // More stored entities than the pass saw stored means some are gone from the
+        // catalog; only then are they looked for.
+        if ((await store.countEntities()) > seenStored.count) {
+          removed = await store.missingRefs(seen);
         }
       } else {
         // An empty answer is more likely a catalog still starting or misconfigured
@@ -178,12 +205,11 @@ export class EvaluationPass {
           'Paved Road: the catalog returned no entities, so the stored results were kept. Right after start-up the catalog may not have processed its locations yet; otherwise check catalog.locations and that the catalog is reachable.',
         );
       }
-      await store.setState(HASH_KEY, scorecards.hash);
-      const hashes: StoredHashes = {
-        baseHash: scorecards.baseHash,
-        scorecardHashes: scorecards.scorecardHashes,
-      };
-      await store.setState(HASHES_KEY, JSON.stringify(hashes));
+      const published = await staged.publish({
+        removed,
+        state: this.hashState(scorecards),
+      });
+      summary.removed = published.removed;
       const aggregates = await this.options.aggregates.refresh(summary);
       await store.setState(LAST_PASS_KEY, aggregates.evaluatedAt!);
       try {
@@ -198,16 +224,62 @@ export class EvaluationPass {
         );
       }
     } catch (error) {
-      // Nothing is lost: the last results stay, marked stale with the reason.
+      // Nothing is lost: what the pass staged is dropped, and the last results stay,
+      // marked stale with the reason.
       summary.error = `Evaluation failed: ${message(error)}`;
-      summary.stale = await store.markStale(summary.error);
       logger.error(summary.error);
+      await this.discard(staged, summary);
     }
     summary.durationMs = Date.now() - started;
     logger.info(
       `Paved Road ${summary.mode} evaluation: ${summary.scanned} scanned, ${summary.evaluated} evaluated, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.stale} stale in ${summary.durationMs} ms`,
     );
     return { summary, added: added.count };
+  }
+
+  /**
+   * Drops the staged rows of this backend's failed passes that could not drop them,
+   * and of any pass that staged nothing for an hour (its backend was killed).
+   */
+  private async dropLeftovers(now: number) {
+    while (this.#undiscarded.length) {
+      await this.#undiscarded[0].drop();
+      this.#undiscarded.shift();
+    }
+    await this.options.store.discardLeftovers(
+      new Date(now - LEFTOVERS_AFTER_MS),
+    );
+  }
+
+  /**
+   * Drops a failed pass's staged rows and marks the stored results stale. Should that
+   * fail too, the stored results stay as the last published pass left them (readers
+   * never see the failed pass's pages), and the next pass drops the staged rows.
+   */
+  private async discard(staged: StagedPass, summary: EvaluationSummary) {
+    try {
+      summary.stale = await staged.discard(summary.error!);
+    } catch (error) {
+      summary.stale = 0;
+      this.#undiscarded.push(staged);
+      this.options.logger.error(
+        `Paved Road: the stored results could not be marked stale after the failed evaluation, and stay as the last successful pass left them; the next pass evaluates again: ${message(
+          error,
+        )}`,
+      );
+    }
+  }
+
+  /** The state that tells the next pass which definitions the results were evaluated with. */
+  private hashState(scorecards: LoadedScorecards): Record<string, string> {
+    const hashes: StoredHashes = {
+      baseHash: scorecards.baseHash,
+      scorecardHashes: scorecards.scorecardHashes,
+    };
+    return {
+      [HASH_KEY]: scorecards.hash,
+      [HASHES_KEY]: JSON.stringify(hashes),
+    };
   }
 
   /** When the last pass over every entity ended (ISO 8601); null before the first. */
@@ -243,15 +315,21 @@ export class EvaluationPass {
   /**
    * Re-evaluates the changed scorecards over every entity's stored facts (those of its
    * last evaluation), without the catalog or the fact sources, and drops the results of
-   * removed ones; the entities' other results stay. Entities evaluated with the
-   * previous definitions are then current, so the pass goes on as an incremental one.
+   * removed ones; the entities' other results stay. Staged and published at once, with
+   * the new definitions' hashes: entities evaluated with the previous definitions are
+   * then current, so the pass goes on as an incremental one.
    */
   private async reevaluateScorecards(
     { changed, removed }: { changed: CompiledScorecard[]; removed: string[] },
-    pass: { from: string; to: LoadedScorecards; summary: EvaluationSummary },
+    pass: {
+      from: string;
+      to: LoadedScorecards;
+      summary: EvaluationSummary;
+      staged: StagedPass;
+    },
   ) {
     const { store, pages } = this.options;
-    const { summary } = pass;
+    const { summary, staged } = pass;
     const scorecardIds = [...changed.map(s => s.definition.id), ...removed];
     summary.scorecards = scorecardIds;
     const levelIndex = pages.levelIndex(pass.to);
@@ -261,15 +339,16 @@ export class EvaluationPass {
           .filter(s => s.appliesTo(facts, sourceErrors))
           .map(s => s.evaluate(facts, { entityRef, sourceErrors })),
       );
-      await store.replaceScorecardResults({
+      await staged.stageRescored({
         entityRefs: page.map(e => e.entityRef),
-        scorecardIds,
         results,
         levelIndex,
-        fromHash: pass.from,
-        toHash: pass.to.hash,
       });
       summary.evaluated += page.length;
     }
+    await staged.publish({
+      rescore: { scorecardIds, fromHash: pass.from, toHash: pass.to.hash },
+      state: this.hashState(pass.to),
+    });
   }
 }

@@ -11,6 +11,7 @@ import {
   DatabaseResultsStore,
   EntityEvaluation,
 } from '../database/DatabaseResultsStore';
+import { StagedPass } from '../database/StagedPass';
 import { CatalogIndex } from './CatalogIndex';
 import { collectFacts } from './factSources';
 import { LoadedScorecards } from './loadedScorecards';
@@ -48,6 +49,13 @@ export type PageContext = {
   summary: EvaluationSummary;
   /** A pass's scanned entity refs, to remove the stored entities it did not see. */
   seen?: Set<string>;
+  /** Counts the scanned entities (each once) that were stored when scanned. */
+  seenStored?: { count: number };
+  /**
+   * Where a pass's pages go until it publishes them; without it, pages are written to
+   * the stored results at once (one entity evaluated on demand).
+   */
+  staged?: StagedPass;
   /** Counts the entities evaluated for the first time (none of their results stored). */
   added?: { count: number };
 };
@@ -65,7 +73,7 @@ export type EvaluatedPage = {
 /**
  * Evaluates a page of catalog entities: tells which changed since their stored
  * evaluation, collects their facts (a few at a time), evaluates the scorecards and
- * writes the results.
+ * writes the results (staged, in a pass).
  *
  * @internal
  */
@@ -87,7 +95,7 @@ export class PageEvaluator {
   /** Reads, evaluates and writes one page of entities. */
   async evaluatePage(entities: Entity[], ctx: PageContext) {
     const evaluated = await this.readAndEvaluatePage(entities, ctx);
-    await this.writePage(evaluated, ctx.passId, ctx.summary);
+    await this.writePage(evaluated, ctx);
   }
 
   /** What a page's evaluation hands to {@link PageEvaluator.writePage}. */
@@ -99,8 +107,13 @@ export class PageEvaluator {
     const { summary, scorecards } = ctx;
     summary.scanned += entities.length;
     const refs = entities.map(e => stringifyEntityRef(e));
-    for (const ref of refs) ctx.seen?.add(ref);
     const stored = await store.getEvaluationKeys(refs);
+    for (const ref of refs) {
+      if (ctx.seenStored && stored.has(ref) && !ctx.seen?.has(ref)) {
+        ctx.seenStored.count += 1;
+      }
+      ctx.seen?.add(ref);
+    }
     const isChanged = (entity: Entity, ref: string) => {
       const key = stored.get(ref);
       return (
@@ -171,15 +184,23 @@ export class PageEvaluator {
     return { evaluations, keptStale };
   }
 
+  /**
+   * Writes a page's evaluations: staged in a pass (`ctx.staged`, published when it
+   * ends), otherwise to the stored results at once.
+   */
   async writePage(
     { evaluations, keptStale }: EvaluatedPage,
-    passId: string,
-    summary: EvaluationSummary,
+    ctx: Pick<PageContext, 'passId' | 'summary' | 'staged'>,
   ) {
     const { store } = this.options;
-    await store.saveEvaluations(evaluations, passId);
-    for (const { ref, reason } of keptStale) {
-      await store.markStale(reason, [ref]);
+    const { summary } = ctx;
+    if (ctx.staged) {
+      await ctx.staged.stagePage(evaluations, keptStale);
+    } else {
+      await store.saveEvaluations(evaluations, ctx.passId);
+      for (const { ref, reason } of keptStale) {
+        await store.markStale(reason, [ref]);
+      }
     }
     summary.evaluated += evaluations.length;
     summary.stale += keptStale.length;

@@ -7,7 +7,24 @@ import { InputError } from '@backstage/errors';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 
 /**
- * `pavedRoad.schedule`: every 5 minutes with a 30-minute timeout unless configured.
+ * The evaluation task's schedule when `pavedRoad.schedule` is not set: every 5 minutes,
+ * with a 5-minute timeout. The timeout is how long the task's lock outlives a replica
+ * killed during a pass (the scheduler's janitor releases an expired lock within a
+ * minute): 5 times the full-pass target for the largest benchmarked catalog (100,000
+ * entities in under 60 s; the benchmark measured 15 to 34 s on 2 cores). A pass that
+ * runs longer is not stopped; another replica may then start one beside it, which is
+ * safe (each publishes its results in one transaction) but doubles the work: see the
+ * README's Sizing section.
+ *
+ * @internal
+ */
+export const DEFAULT_EVALUATION_SCHEDULE = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 5 },
+} as const satisfies SchedulerServiceTaskScheduleDefinition;
+
+/**
+ * `pavedRoad.schedule`, or {@link DEFAULT_EVALUATION_SCHEDULE} unless configured.
  *
  * @internal
  */
@@ -18,7 +35,10 @@ export function readEvaluationSchedule(
     ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
         config.getConfig('pavedRoad.schedule'),
       )
-    : { frequency: { minutes: 5 }, timeout: { minutes: 30 } };
+    : {
+        frequency: { ...DEFAULT_EVALUATION_SCHEDULE.frequency },
+        timeout: { ...DEFAULT_EVALUATION_SCHEDULE.timeout },
+      };
 }
 
 /** A positive duration at `key` in milliseconds, `fallback` when absent. */

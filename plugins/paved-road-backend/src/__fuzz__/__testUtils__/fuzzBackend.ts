@@ -14,8 +14,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { pavedRoadPlugin } from '../../plugin';
+import { exampleCatalog } from '../../scorecards/__testUtils__/exampleOrganisation';
 import { partialVisibility } from '../../service/__testUtils__/partialVisibility';
-import { exampleCatalog, splitCatalog } from './fuzzCatalog';
+import { splitCatalog } from './fuzzCatalog';
 
 async function main() {
   const entities = exampleCatalog();

@@ -1,32 +1,4 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import path from 'node:path';
-import {
-  exampleTemplates,
-  loadExampleOrganisation,
-} from '../../scorecards/__testUtils__/exampleOrganisation';
-
-const examples = resolvePackagePath(
-  '@paved-road/backstage-plugin-backend',
-  '../../examples',
-);
-
-/** The example organisation as the catalog holds it: the repos registered from their folders. */
-export function exampleCatalog(): Entity[] {
-  return [...loadExampleOrganisation(), ...exampleTemplates].map(entity => {
-    const repo = entity.metadata.annotations?.['paved-road.io/repo-path'];
-    if (!repo) return entity;
-    entity.metadata.annotations![
-      'backstage.io/managed-by-location'
-    ] = `file:${path.join(
-      examples,
-      'repos',
-      entity.metadata.name,
-      'catalog-info.yaml',
-    )}`;
-    return entity;
-  });
-}
 
 /** The team whose entities the limited user may read. */
 export const READABLE_OWNER = 'group:default/orders';

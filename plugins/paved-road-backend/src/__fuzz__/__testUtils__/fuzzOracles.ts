@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Outcome } from './backendProcess';
-import { FuzzRequest, Operation, safeDecode } from './openApiArbitraries';
+import { Operation } from './openApiDocument';
+import { FuzzRequest, safeDecode } from './requestEncoding';
 
 /** Node's limit on a request's head (request line and headers). */
 const MAX_HEAD_BYTES = 16 * 1024;

@@ -92,6 +92,23 @@ export function loadExampleOrganisation(): Entity[] {
   return entities;
 }
 
+/** The example org as the catalog holds it: the six repos registered from their folders. */
+export function exampleCatalog(): Entity[] {
+  return [...loadExampleOrganisation(), ...exampleTemplates].map(entity => {
+    const repo = entity.metadata.annotations?.['paved-road.io/repo-path'];
+    if (!repo) return entity;
+    entity.metadata.annotations![
+      'backstage.io/managed-by-location'
+    ] = `file:${path.join(
+      examples,
+      'repos',
+      entity.metadata.name,
+      'catalog-info.yaml',
+    )}`;
+    return entity;
+  });
+}
+
 const complete: RepositoryFacts = {
   dockerfile: { present: true, nonRoot: true, pinnedBase: true },
   kubernetes: {

@@ -1,0 +1,176 @@
+/**
+ * Hints: realistic values by parameter or property name (entity refs of the catalog,
+ * scorecard ids, fact paths), and what "wrong" looks like for each.
+ */
+import fc from 'fast-check';
+import { JsonSchema } from './openApiDocument';
+import { factsArbitrary, ruleArbitrary } from './realisticRules';
+import {
+  dateTime,
+  day,
+  entityRef,
+  Realistic,
+  wrongEntityRef,
+} from './realisticValues';
+
+/** Short text as people write it in titles and descriptions. */
+const prose = fc.stringMatching(/^[A-Z][a-z]{2,12}( [a-z]{1,10}){0,4}\.?$/);
+
+/** A hint: realistic values for a parameter or property, and what "wrong" looks like for it. */
+export interface Hint {
+  /** The schema type the hint is for (`string` unless said): a body property named like a query parameter may be another thing. */
+  type?: JsonSchema['type'];
+  valid: fc.Arbitrary<unknown>;
+  /** Values that are wrong in a way only this field can be (a ref of the wrong kind). */
+  wrong?: fc.Arbitrary<unknown>;
+}
+
+/**
+ * Realistic values by parameter or property name. Keys are `name` or
+ * `operationId.name` (the latter wins).
+ */
+export function realisticHints(realistic: Realistic): Record<string, Hint> {
+  const ref = (kinds?: string[], defaultKind?: string): Hint => ({
+    valid: entityRef(realistic, kinds, defaultKind),
+    wrong: wrongEntityRef(realistic, kinds),
+  });
+  const rule: Hint = {
+    type: 'object',
+    valid: ruleArbitrary(realistic),
+    wrong: fc.constantFrom(
+      [],
+      'rule',
+      1,
+      null,
+      { $all: 'x' },
+      { $not: [] },
+      { $foo: 1 },
+    ),
+  };
+  const scorecardId: Hint = {
+    valid: fc.constantFrom(...realistic.scorecardIds),
+    wrong: fc.constantFrom('unknown-scorecard', 'Golden-Path-Adoption', ''),
+  };
+  return {
+    entityRef: ref(),
+    templateRef: ref(['template'], 'template'),
+    initiatedBy: ref(['user'], 'user'),
+    owner: ref(['group', 'user'], 'group'),
+    system: ref(['system'], 'system'),
+    'GetHistory.ref': {
+      valid: fc.oneof(
+        { weight: 2, arbitrary: fc.constant('org') },
+        { weight: 5, arbitrary: entityRef(realistic) },
+      ),
+      wrong: wrongEntityRef(realistic, [
+        'component',
+        'group',
+        'system',
+        'domain',
+      ]),
+    },
+    scorecard: scorecardId,
+    scorecardId,
+    level: {
+      valid: fc.constantFrom(...realistic.levelIds, 'none'),
+      wrong: fc.constantFrom('platinum', 'NONE', ''),
+    },
+    kind: {
+      valid: fc
+        .constantFrom(...realistic.kinds)
+        .chain(k => fc.constantFrom(k, k.toLowerCase(), k.toUpperCase())),
+    },
+    type: { valid: fc.constantFrom(...realistic.types) },
+    lifecycle: { valid: fc.constantFrom(...realistic.lifecycles) },
+    source: {
+      valid: fc.constantFrom(...realistic.sourceIds),
+      wrong: fc.constantFrom(
+        'CI',
+        'ci_pipeline',
+        '-ci',
+        'ci-',
+        'a'.repeat(64),
+        'pushed',
+        'entity',
+      ),
+    },
+    templateVersion: {
+      valid: fc.constantFrom(...realistic.templateVersions),
+      wrong: fc.constantFrom(
+        '2.3',
+        'latest',
+        'v',
+        '01.2.3',
+        '2.3.0.1',
+        '2.3.0-',
+      ),
+    },
+    hoursSaved: {
+      type: 'number',
+      valid: fc.oneof(
+        fc.integer({ min: 0, max: 200 }),
+        fc.double({ min: 0, max: 10_000, noNaN: true }),
+      ),
+    },
+    createdAt: { valid: dateTime },
+    from: { valid: day },
+    to: { valid: day },
+    facts: { type: 'object', valid: factsArbitrary() },
+    rule,
+    appliesTo: rule,
+    // A scorecard or check posted for a preview: ids, levels and links as definitions have them.
+    'PreviewScorecard.id': {
+      valid: fc.oneof(
+        fc.constantFrom(...realistic.scorecardIds, ...realistic.checkIds),
+        fc
+          .stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+          .filter(s => s.length <= 40),
+      ),
+      wrong: fc.constantFrom('Not An Id', '', '-x', 'a'.repeat(300)),
+    },
+    'PreviewScorecard.level': { valid: fc.constantFrom(...realistic.levelIds) },
+    'PreviewScorecard.levels': {
+      type: 'array',
+      valid: fc
+        .oneof(
+          { weight: 3, arbitrary: fc.constant(realistic.levelIds) },
+          {
+            weight: 1,
+            arbitrary: fc.subarray(realistic.levelIds, { minLength: 1 }),
+          },
+        )
+        .map(ids =>
+          ids.map(id => ({ id, title: id[0].toUpperCase() + id.slice(1) })),
+        ),
+      wrong: fc.constantFrom(
+        [],
+        [
+          { id: 'gold', title: 'Gold' },
+          { id: 'gold', title: 'Again' },
+        ],
+      ),
+    },
+    'PreviewScorecard.link': {
+      valid: fc.constantFrom(
+        'https://backstage.io/docs',
+        '/create',
+        '/docs/default/component/orders-api',
+      ),
+      wrong: fc.constantFrom(
+        ['javascript', 'alert(1)'].join(':'),
+        'ftp://x',
+        '//evil.example',
+        'data:text/html,x',
+      ),
+    },
+    'PreviewScorecard.exemptionGuardrail': {
+      valid: fc.constantFrom(...realistic.guardrails, 'no-such-guardrail'),
+    },
+    'PreviewScorecard.title': { valid: prose },
+    'PreviewScorecard.description': { valid: prose },
+    'PreviewScorecard.markdown': { valid: prose },
+    'If-None-Match': {
+      valid: fc.constantFrom(...realistic.etags, '*', '"0"', 'W/"weak"'),
+    },
+  };
+}
