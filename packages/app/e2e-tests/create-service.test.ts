@@ -48,7 +48,10 @@ test('a product engineer creates an API service from the Create page and finds i
       timeout: 5_000,
     });
   }).toPass({ timeout: 90_000 });
-  await expect(page.getByText('order-management').first()).toBeVisible();
+  // The About card links the system chosen in the form.
+  await expect(
+    page.getByRole('link', { name: 'Order Management' }).first(),
+  ).toBeVisible();
 
   // Provenance, as stamped by paved-road:provenance:annotate.
   await page.getByRole('button', { name: 'more' }).click();

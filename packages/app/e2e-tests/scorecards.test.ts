@@ -34,7 +34,7 @@ test.describe('scorecards in the dev instance (new frontend system)', () => {
     await openScoredEntity(page, 'orders-api');
     await expect(page.getByText(/gold: /).first()).toBeVisible();
     await expect(
-      page.getByText(/version in use 2\.3\.0 · latest 2\.3\.0/),
+      page.getByText(/version in use 2\.3\.0 · latest 2\.4\.0/),
     ).toBeVisible();
     await screenshot(page, 'scorecards-card-orders-api');
 

@@ -80,9 +80,10 @@ describe('projects generated from the golden paths', () => {
       );
 
       if (files.has('package.json')) {
+        // The generated package-lock.json, as the project's CI and Dockerfile use it.
         await run(
           'npm',
-          ['install', '--no-audit', '--no-fund', '--loglevel=error'],
+          ['ci', '--no-audit', '--no-fund', '--loglevel=error'],
           dir,
         );
         await run('npm', ['run', 'build'], dir);

@@ -56,8 +56,9 @@ describe('golden-path templates', () => {
       expect(template.metadata.annotations['backstage.io/time-saved']).toMatch(
         /^P/,
       );
+      // templates/<name>.yaml; its TechDocs are in templates/<name>/.
       expect(template.metadata.annotations['backstage.io/techdocs-ref']).toBe(
-        'dir:.',
+        `dir:./${name}`,
       );
     }
   });

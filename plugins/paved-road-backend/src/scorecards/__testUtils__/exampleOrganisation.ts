@@ -15,28 +15,39 @@ const examples = resolvePackagePath(
 );
 
 /**
- * The template versions examples/README.md names as latest, with the time each run
- * saves as templates/<name>/template.yaml declares it.
+ * The golden-path templates as the catalog holds them: name, version and the time each run
+ * saves, read from templates/<name>.yaml (the versions examples/README.md names as
+ * latest).
  */
 export const exampleTemplates: Entity[] = [
-  ['api-service', '2.3.0', 'PT40H'],
-  ['worker', '1.4.0', 'PT32H'],
-  ['cron-job', '1.2.0', 'PT16H'],
-  ['platform-tool', '1.1.0', 'PT8H'],
-].map(([name, version, timeSaved]) => ({
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: {
-    name,
-    namespace: 'default',
-    tags: ['golden-path'],
-    annotations: {
-      'backstage.io/template-version': version,
-      'backstage.io/time-saved': timeSaved,
+  'api-service',
+  'worker',
+  'cron-job',
+  'platform-tool',
+].map(name => {
+  const template = parseAllDocuments(
+    fs.readFileSync(
+      path.join(examples, '..', 'templates', `${name}.yaml`),
+      'utf8',
+    ),
+  )[0].toJSON();
+  const annotations = template.metadata.annotations;
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: {
+      name,
+      namespace: 'default',
+      tags: ['golden-path'],
+      annotations: {
+        'backstage.io/template-version':
+          annotations['backstage.io/template-version'],
+        'backstage.io/time-saved': annotations['backstage.io/time-saved'],
+      },
     },
-  },
-  spec: { type: 'service', steps: [] },
-}));
+    spec: { type: 'service', steps: [] },
+  };
+});
 
 /**
  * Loads examples/*.yaml and examples/repos/<name>/catalog-info.yaml, with the relations

@@ -13,26 +13,29 @@ type JsonSchema = Record<string, any>;
 
 export interface GoldenPath {
   name: string;
+  /** The folder the template's relative `fetch:template` URLs start from: templates/. */
   dir: string;
   template: Record<string, any>;
 }
 
+/** templates/<name>.yaml: every golden-path template, as catalog-info.yaml lists them. */
 export async function loadGoldenPaths(): Promise<GoldenPath[]> {
-  const names = (await fs.readdir(templatesDir, { withFileTypes: true }))
-    .filter(d => d.isDirectory())
-    .map(d => d.name)
-    .sort();
   const found: GoldenPath[] = [];
-  for (const name of names) {
-    const file = path.join(templatesDir, name, 'template.yaml');
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-    if (text)
-      found.push({ name, dir: path.dirname(file), template: yaml.parse(text) });
+  for (const file of (await fs.readdir(templatesDir)).sort()) {
+    if (!file.endsWith('.yaml') || file === 'catalog-info.yaml') continue;
+    const template = yaml.parse(
+      await fs.readFile(path.join(templatesDir, file), 'utf8'),
+    );
+    if (template?.kind !== 'Template') continue;
+    found.push({ name: template.metadata.name, dir: templatesDir, template });
   }
   return found;
 }
 
-/** Every file of a template folder, as the dry-run endpoint takes them. */
+/**
+ * Every file of a template folder, as the dry-run endpoint takes them: the whole templates/
+ * folder, since a template fetches its own skeleton and the shared parts (templates/shared/).
+ */
 export async function directoryContents(dir: string) {
   const out: Array<{ path: string; base64Content: string }> = [];
   async function walk(current: string) {

@@ -25,11 +25,16 @@ class Settings:
     service_name: str
     port: int
     log_level: str
-    # Seconds uvicorn waits for in-flight requests after SIGTERM.
+    # SHUTDOWN_TIMEOUT_SECONDS: the whole shutdown after SIGTERM, from draining the requests in
+    # flight to closing {% if values.needsDatabase %}the database, {% endif %}{% if values.needsQueue %}Kafka, {% endif %}and flushing traces (app/server.py). Keep it below
+    # the pod's terminationGracePeriodSeconds minus its preStop sleep (k8s/deployment.yaml: 30 - 5 s).
     shutdown_timeout_seconds: int
 {%- if values.needsDatabase %}
     database_url: str
     migrations_dir: str
+    # DATABASE_STATEMENT_TIMEOUT_MS: a request query running longer is cancelled (0: no timeout
+    # set by the service). Migrations at start-up are not subject to it.
+    database_statement_timeout_ms: int
 {%- endif %}
 {%- if values.needsQueue %}
     # Empty when KAFKA_BROKERS is unset: events then stay in memory (local development).
@@ -58,6 +63,7 @@ class Settings:
 {%- if values.needsDatabase %}
             database_url=database_url,
             migrations_dir=env.get("MIGRATIONS_DIR", "migrations"),
+            database_statement_timeout_ms=_int(env, "DATABASE_STATEMENT_TIMEOUT_MS", 30000),
 {%- endif %}
 {%- if values.needsQueue %}
             kafka_brokers=tuple(b.strip() for b in env.get("KAFKA_BROKERS", "").split(",") if b.strip()),

@@ -32,14 +32,39 @@ class ReadinessCheck:
     check: Callable[[], None]
 
 
+class CloseConnectionsWhenStopping:
+    """ASGI middleware: once shutdown has begun, every response carries ``Connection: close``, so
+    keep-alive clients open their next connection to another pod instead of reusing this one."""
+
+    def __init__(self, app, is_shutting_down: Callable[[], bool]) -> None:
+        self.app = app
+        self.is_shutting_down = is_shutting_down
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_closing(message) -> None:
+            if message["type"] == "http.response.start" and self.is_shutting_down():
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
+
+
 def create_app(
     *,
     readiness_checks: Sequence[ReadinessCheck] = (),
     readiness_timeout_seconds: float = 2.0,
+    is_shutting_down: Callable[[], bool] = lambda: False,
 {%- if values.needsQueue %}
     events: EventPublisher,
 {%- endif %}
 ) -> FastAPI:
+    """``is_shutting_down`` turns true at SIGTERM (app/server.py): /readyz then answers 503 and
+    responses close their connection."""
     app = FastAPI(title="${{ values.name }}", version=__version__)
 
     @app.middleware("http")
@@ -61,6 +86,9 @@ def create_app(
             )
         return response
 
+    # Added last, so it wraps everything else and sees every response.
+    app.add_middleware(CloseConnectionsWhenStopping, is_shutting_down=is_shutting_down)
+
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
         logger.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
@@ -74,6 +102,9 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
+        if is_shutting_down():
+            return JSONResponse({"status": "stopping", "checks": {}}, status_code=503)
+
         async def run(check: ReadinessCheck) -> tuple[str, bool]:
             try:
                 await asyncio.wait_for(run_in_threadpool(check.check), readiness_timeout_seconds)

@@ -1,4 +1,8 @@
+import signal
+import threading
+
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -6,13 +10,15 @@ from app.config import Settings
 from app.events import InMemoryEventPublisher
 {%- endif %}
 from app.main import ReadinessCheck, create_app
+from app.server import GracefulServer, drain_seconds
 from app.tracing import tracing_enabled
 
 
-def make_client(checks=(){% if values.needsQueue %}, events=None{% endif %}) -> TestClient:
+def make_client(checks=(){% if values.needsQueue %}, events=None{% endif %}, shutting_down=False) -> TestClient:
     app = create_app(
         readiness_checks=checks,
         readiness_timeout_seconds=0.2,
+        is_shutting_down=lambda: shutting_down,
 {%- if values.needsQueue %}
         events=events or InMemoryEventPublisher(),
 {%- endif %}
@@ -44,6 +50,20 @@ def test_readyz_503_names_the_failing_check():
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "not ready", "checks": {"db": "ok", "cache": "failed"}}
+
+
+def test_readyz_503_once_shutting_down_without_running_checks():
+    called = []
+    client = make_client([ReadinessCheck("db", lambda: called.append(True))], shutting_down=True)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "stopping", "checks": {}}
+    assert called == []
+
+
+def test_responses_close_their_connection_once_shutting_down():
+    assert make_client().get("/healthz").headers.get("connection") != "close"
+    assert make_client(shutting_down=True).get("/v1/greetings/Ada").headers["connection"] == "close"
 
 
 def test_readyz_fails_a_hanging_check_instead_of_hanging():
@@ -98,6 +118,24 @@ def test_settings_defaults():
     settings = Settings.from_env({{% if values.needsDatabase %}"DATABASE_URL": "postgresql://localhost/db"{% endif %}})
     assert settings.port == ${{ values.port }}
     assert settings.log_level == "info"
+    # Within terminationGracePeriodSeconds (30 s) minus the preStop sleep (5 s).
+    assert settings.shutdown_timeout_seconds == 20
+{%- if values.needsDatabase %}
+    assert settings.database_statement_timeout_ms == 30000
+{%- endif %}
+
+
+def test_requests_in_flight_get_the_shutdown_timeout_less_a_reserve_for_closing():
+    assert drain_seconds(20) == 15
+    assert drain_seconds(4) == 3
+
+
+def test_sigterm_marks_the_server_stopping():
+    stopping = threading.Event()
+    server = GracefulServer(uvicorn.Config(make_client().app), stopping=stopping, timeout_seconds=3600)
+    server.handle_exit(signal.SIGTERM, None)
+    assert stopping.is_set()
+    assert server.should_exit
 
 
 def test_settings_reject_a_malformed_port():

@@ -17,6 +17,8 @@ export interface AppDependencies {
   readinessChecks?: ReadinessCheck[];
   /** Per-check timeout for /readyz; keep it below the probe's timeoutSeconds. */
   readinessTimeoutMs?: number;
+  /** True once graceful shutdown has begun (SIGTERM): /readyz then answers 503. */
+  isShuttingDown?: () => boolean;
 {%- if values.needsQueue %}
   events: EventPublisher;
 {%- endif %}
@@ -56,8 +58,12 @@ export function createApp(deps: AppDependencies): express.Express {
     res.json({ status: 'ok' });
   });
 
-  // Readiness: can this pod serve traffic right now?
+  // Readiness: can this pod serve traffic right now? Not once it is shutting down.
   app.get('/readyz', async (_req, res) => {
+    if (deps.isShuttingDown?.()) {
+      res.status(503).json({ status: 'stopping', checks: {} });
+      return;
+    }
     const results: Record<string, string> = {};
     let ready = true;
     await Promise.all(

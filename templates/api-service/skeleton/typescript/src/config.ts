@@ -2,11 +2,20 @@ export interface Config {
   serviceName: string;
   port: number;
   logLevel: string;
-  /** How long to wait for in-flight requests after SIGTERM before exiting. */
+  /**
+   * SHUTDOWN_TIMEOUT_MS: the whole shutdown after SIGTERM, from draining the requests in flight
+   * to closing {% if values.needsDatabase %}the database, {% endif %}{% if values.needsQueue %}Kafka, {% endif %}and flushing traces. Keep it below the pod's
+   * terminationGracePeriodSeconds minus its preStop sleep (k8s/deployment.yaml: 30 - 5 s).
+   */
   shutdownTimeoutMs: number;
 {%- if values.needsDatabase %}
   databaseUrl: string;
   migrationsDir: string;
+  /**
+   * DATABASE_STATEMENT_TIMEOUT_MS: a request query running longer is cancelled (0: no timeout
+   * set by the service). Migrations at start-up are not subject to it.
+   */
+  databaseStatementTimeoutMs: number;
 {%- endif %}
 {%- if values.needsQueue %}
   /** Empty when KAFKA_BROKERS is unset: events then stay in memory (local development). */
@@ -47,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 {%- if values.needsDatabase %}
     databaseUrl: required(env, 'DATABASE_URL'),
     migrationsDir: env.MIGRATIONS_DIR ?? 'migrations',
+    databaseStatementTimeoutMs: intFromEnv(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000),
 {%- endif %}
 {%- if values.needsQueue %}
     kafkaBrokers: (env.KAFKA_BROKERS ?? '')

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { createApp, type ReadinessCheck } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
+import { type Closer, gracefulShutdown } from './shutdown';
 {%- if values.needsDatabase %}
 import { Database } from './db';
 {%- endif %}
@@ -17,13 +18,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.serviceName, level: config.logLevel });
   const readinessChecks: ReadinessCheck[] = [];
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Closer[] = [];
 {%- if values.needsDatabase %}
 
   // Migrations run before the server listens. The startup probe in k8s/deployment.yaml
   // gives them 10 minutes; see docs/failure-modes.md.
-  const db = new Database(config.databaseUrl);
-  closers.push(() => db.close());
+  const db = new Database(config.databaseUrl, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    logger,
+  });
   const applied = await db.migrate(config.migrationsDir, logger);
   logger.info({ applied }, 'migrations complete');
   readinessChecks.push({ name: 'database', check: () => db.ping() });
@@ -31,10 +34,19 @@ async function main(): Promise<void> {
 {%- if values.needsQueue %}
 
   const events = await createEventPublisher(config, logger);
-  closers.push(() => events.close());
+  // Closed first: it may still be sending what the last requests published.
+  closers.push({ name: 'events', close: () => events.close() });
+{%- endif %}
+{%- if values.needsDatabase %}
+  closers.push({ name: 'database', close: () => db.close() });
 {%- endif %}
 
-  const app = createApp({ logger, readinessChecks{% if values.needsQueue %}, events{% endif %} });
+  const app = createApp({
+    logger,
+    readinessChecks,
+    isShuttingDown: () => shutdown.stopping,{% if values.needsQueue %}
+    events,{% endif %}
+  });
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port }, 'listening');
   });
@@ -42,28 +54,25 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
+  // SIGTERM comes after the preStop sleep in k8s/deployment.yaml; SIGKILL follows at the end
+  // of terminationGracePeriodSeconds. See src/shutdown.ts for what happens in between.
+  const shutdown = gracefulShutdown(server, {
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    closers,
+    flush: shutdownTracing,
+  });
+  const onSignal = (signal: string) => {
+    if (shutdown.stopping) return;
+    // Last resort, should a close hang in a way the shutdown cannot time out.
+    setTimeout(() => {
       logger.error('graceful shutdown timed out, exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    server.close(async (err) => {
-      for (const close of closers) {
-        await close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'close failed'));
-      }
-      await shutdownTracing().catch(() => undefined);
-      logger.info('stopped');
-      process.exit(err ? 1 : 0);
-    });
-    server.closeIdleConnections();
+    }, config.shutdownTimeoutMs + 1_000).unref();
+    void shutdown.stop(signal).then((clean) => process.exit(clean ? 0 : 1));
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -61,6 +61,26 @@ describe('probes', () => {
     }
   });
 
+  it('/readyz is 503 once shutdown has begun, without running the checks', async () => {
+    let called = false;
+    const app = createApp({
+      logger: silent,
+      readinessChecks: [{ name: 'db', check: async () => { called = true; } }],
+      isShuttingDown: () => true,{% if values.needsQueue %}
+      events: new InMemoryEventPublisher(),{% endif %}
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'stopping', checks: {} });
+      assert.equal(called, false);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('/readyz fails a check that hangs instead of hanging itself', async () => {
     const svc = await start([{ name: 'slow', check: () => new Promise<void>(() => undefined) }]);
     try {
@@ -128,6 +148,8 @@ describe('loadConfig', () => {
     const config = loadConfig({ {% if values.needsDatabase %}DATABASE_URL: 'postgres://localhost/db' {% endif %}});
     assert.equal(config.port, ${{ values.port }});
     assert.equal(config.logLevel, 'info');
+    // Within terminationGracePeriodSeconds (30 s) minus the preStop sleep (5 s).
+    assert.equal(config.shutdownTimeoutMs, 20_000);
   });
 
   it('rejects a malformed PORT', () => {
@@ -137,6 +159,13 @@ describe('loadConfig', () => {
 
   it('requires DATABASE_URL', () => {
     assert.throws(() => loadConfig({}), /DATABASE_URL is required/);
+  });
+
+  it('cancels request queries after 30 s unless DATABASE_STATEMENT_TIMEOUT_MS says otherwise', () => {
+    const url = 'postgres://localhost/db';
+    assert.equal(loadConfig({ DATABASE_URL: url }).databaseStatementTimeoutMs, 30_000);
+    assert.equal(loadConfig({ DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: '5000' }).databaseStatementTimeoutMs, 5_000);
+    assert.throws(() => loadConfig({ DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: 'soon' }), /DATABASE_STATEMENT_TIMEOUT_MS/);
   });
 {%- endif %}
 });

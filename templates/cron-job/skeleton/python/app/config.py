@@ -27,6 +27,10 @@ class Settings:
     # When the run stops itself: a little before the CronJob's activeDeadlineSeconds
     # (${{ values.activeDeadlineSeconds }} s), so it can finish the batch in hand and log what it did.
     deadline_seconds: int
+    # JOB_STOP_TIMEOUT_SECONDS: how long the task gets to stop after SIGTERM (or the deadline)
+    # before the run is abandoned, so that the summary is logged and the traces are flushed
+    # before Kubernetes kills the pod (terminationGracePeriodSeconds: 30 in k8s/cronjob.yaml).
+    stop_timeout_seconds: int
     batch_size: int
 
     @classmethod
@@ -36,5 +40,6 @@ class Settings:
             service_name=env.get("OTEL_SERVICE_NAME", "${{ values.name }}"),
             log_level=env.get("LOG_LEVEL", "info"),
             deadline_seconds=_int(env, "JOB_DEADLINE_SECONDS", ${{ values.activeDeadlineSeconds - 60 if values.activeDeadlineSeconds > 120 else values.activeDeadlineSeconds // 2 }}, 1),
+            stop_timeout_seconds=_int(env, "JOB_STOP_TIMEOUT_SECONDS", 20, 1),
             batch_size=_int(env, "BATCH_SIZE", 100, 1),
         )

@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from app.config import Settings
-from app.runner import TaskResult, run_once
+from app.runner import StopEvent, TaskResult, run_once
 from app.tracing import tracing_enabled
 
 
@@ -50,6 +50,34 @@ def test_outside_stop_sigterm_reaches_the_task():
     assert outcome.stop_reason == "stop requested"
 
 
+def test_the_reason_given_with_the_stop_is_reported():
+    stop = StopEvent()
+
+    def task(ctx):
+        stop.request("received SIGTERM")
+        return TaskResult(1, 0, False)
+
+    outcome = run_once(task, deadline_seconds=30, stop=stop)
+    assert (outcome.status, outcome.stop_reason, outcome.abandoned) == ("incomplete", "received SIGTERM", False)
+
+
+def test_a_task_that_ignores_the_stop_is_abandoned_after_the_stop_timeout():
+    stop = StopEvent()
+    release = threading.Event()
+
+    def task(ctx):
+        stop.request("received SIGTERM")
+        release.wait(10)  # a call that never looks at ctx.stop
+        return TaskResult(1, 0, True)
+
+    try:
+        outcome = run_once(task, deadline_seconds=30, stop=stop, stop_timeout_seconds=0.2)
+    finally:
+        release.set()
+    assert (outcome.status, outcome.exit_code, outcome.abandoned) == ("incomplete", 1, True)
+    assert outcome.error == "received SIGTERM; the task did not stop within 0.2 s and was abandoned"
+
+
 def test_spans_receive_the_outcome():
     recorded = {}
 
@@ -78,6 +106,13 @@ def test_settings_stop_a_little_before_the_cronjob_deadline():
     assert Settings.from_env({}).deadline_seconds == ${{ values.activeDeadlineSeconds - 60 if values.activeDeadlineSeconds > 120 else values.activeDeadlineSeconds // 2 }}
     with pytest.raises(ValueError, match="JOB_DEADLINE_SECONDS"):
         Settings.from_env({"JOB_DEADLINE_SECONDS": "0"})
+
+
+def test_settings_give_a_stopping_task_20_s_within_the_30_s_grace_period():
+    assert Settings.from_env({}).stop_timeout_seconds == 20
+    assert Settings.from_env({"JOB_STOP_TIMEOUT_SECONDS": "5"}).stop_timeout_seconds == 5
+    with pytest.raises(ValueError, match="JOB_STOP_TIMEOUT_SECONDS"):
+        Settings.from_env({"JOB_STOP_TIMEOUT_SECONDS": "0"})
 
 
 def test_tracing_only_when_an_endpoint_is_configured():

@@ -6,6 +6,12 @@ export interface Config {
    * (${{ values.activeDeadlineSeconds }} s), so it can finish the batch in hand and log what it did.
    */
   deadlineSeconds: number;
+  /**
+   * JOB_STOP_TIMEOUT_SECONDS: how long the task gets to stop after SIGTERM (or the deadline)
+   * before the run is abandoned, so that the summary is logged and the traces are flushed
+   * before Kubernetes kills the pod (terminationGracePeriodSeconds: 30 in k8s/cronjob.yaml).
+   */
+  stopTimeoutSeconds: number;
   batchSize: number;
 }
 
@@ -24,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceName: env.OTEL_SERVICE_NAME ?? '${{ values.name }}',
     logLevel: env.LOG_LEVEL ?? 'info',
     deadlineSeconds: intFromEnv(env, 'JOB_DEADLINE_SECONDS', ${{ values.activeDeadlineSeconds - 60 if values.activeDeadlineSeconds > 120 else values.activeDeadlineSeconds // 2 }}, 1),
+    stopTimeoutSeconds: intFromEnv(env, 'JOB_STOP_TIMEOUT_SECONDS', 20, 1),
     batchSize: intFromEnv(env, 'BATCH_SIZE', 100, 1),
   };
 }

@@ -41,8 +41,12 @@ export class InMemoryWorkSource implements WorkSource {
   }
 }
 
-/** The work for one item. Throw to mark the item failed; the run continues with the rest. */
-export async function handleItem(item: WorkItem): Promise<void> {
+/**
+ * The work for one item. Throw to mark the item failed; the run continues with the rest.
+ * Pass `signal` on to whatever waits (`fetch(url, { signal })`, a query's cancel): the run
+ * is abandoned JOB_STOP_TIMEOUT_SECONDS after SIGTERM, finished or not.
+ */
+export async function handleItem(item: WorkItem, _signal?: AbortSignal): Promise<void> {
   if (typeof item.payload.amount !== 'number' || item.payload.amount < 0) {
     throw new Error(`item ${item.id}: amount must be a non-negative number`);
   }
@@ -58,7 +62,7 @@ export function createTask(source: WorkSource, batchSize = 100): Task {
       for (const item of batch) {
         if (signal.aborted) break;
         try {
-          await handleItem(item);
+          await handleItem(item, signal);
           await source.markDone(item.id);
           processed++;
         } catch (err) {

@@ -50,12 +50,31 @@ describe('runOnce', () => {
     const outcome = await runOnce(task, { logger, deadlineMs: 10_000, signal: stop.signal });
     assert.equal(outcome.status, 'incomplete');
     assert.equal(outcome.error, 'received SIGTERM');
+    assert.equal(outcome.abandoned, undefined);
+  });
+
+  it('abandons a task that does not stop within stopTimeoutMs, and reports it', async () => {
+    const stop = new AbortController();
+    const task: Task = () => new Promise(() => setTimeout(() => stop.abort(new Error('received SIGTERM')), 5));
+    const started = Date.now();
+    const outcome = await runOnce(task, { logger, deadlineMs: 10_000, stopTimeoutMs: 50, signal: stop.signal });
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(outcome.status, 'incomplete');
+    assert.equal(outcome.exitCode, 1);
+    assert.equal(outcome.abandoned, true);
+    assert.match(outcome.error ?? '', /^received SIGTERM; the task did not stop within 0.05 s/);
   });
 });
 
 describe('loadConfig', () => {
   it('stops a little before the CronJob deadline by default', () => {
     assert.equal(loadConfig({}).deadlineSeconds, ${{ values.activeDeadlineSeconds - 60 if values.activeDeadlineSeconds > 120 else values.activeDeadlineSeconds // 2 }});
+  });
+
+  it('gives a stopping task 20 s, within the 30 s termination grace period', () => {
+    assert.equal(loadConfig({}).stopTimeoutSeconds, 20);
+    assert.equal(loadConfig({ JOB_STOP_TIMEOUT_SECONDS: '5' }).stopTimeoutSeconds, 5);
+    assert.throws(() => loadConfig({ JOB_STOP_TIMEOUT_SECONDS: '0' }), /JOB_STOP_TIMEOUT_SECONDS/);
   });
 
   it('rejects a zero deadline', () => {

@@ -4,24 +4,6 @@
 # Uses the Mongey/kafka provider; the password goes to AWS Secrets Manager, where
 # k8s/external-secret-kafka.yaml picks it up.
 
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    kafka = {
-      source  = "Mongey/kafka"
-      version = "~> 0.13"
-    }
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
-    }
-  }
-}
-
 locals {
   kafka_user     = "${{ values.name }}"
   source_topic   = "${{ values.topic }}"

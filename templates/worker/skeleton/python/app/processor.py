@@ -66,6 +66,7 @@ class MessageProcessor:
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
+        heartbeat: Callable[[], None] = lambda: None,
     ) -> None:
         self.handler = handler
         self.store = store
@@ -78,6 +79,8 @@ class MessageProcessor:
         self.sleep = sleep
         self.rand = rand
         self.clock = clock
+        # Called around each retry backoff: the consume loop is alive while it waits.
+        self.heartbeat = heartbeat
 
     def process(self, message: IncomingMessage) -> Outcome:
         """Handle one message. Returns when it is done with (processed, skipped as a duplicate,
@@ -117,7 +120,9 @@ class MessageProcessor:
                     extra={"attempt": attempt, "retry_in_s": delay, "error": repr(exc)},
                 )
                 self.metrics.record_retry()
+                self.heartbeat()
                 self.sleep(delay)
+                self.heartbeat()
                 attempt += 1
                 continue
             self.store.mark_processed(mid)

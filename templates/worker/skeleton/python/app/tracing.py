@@ -54,6 +54,11 @@ def configure_tracing() -> tuple[WorkerMetrics, Callable[[], None]]:
         "worker.processing.duration",
         unit="s",
         description="Time from receiving a message to finishing it, retries included",
+        # In seconds. The SDK's default buckets (0, 5, 10, 25 ... 10000) are sized for
+        # milliseconds: every message would land in the first bucket.
+        explicit_bucket_boundaries_advisory=[
+            0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120,
+        ],
     )
 
     class OtelMetrics:

@@ -34,7 +34,8 @@ MessageCallback = Callable[[IncomingMessage], None]
 
 class Transport(Protocol):
     def run(self, on_message: MessageCallback) -> None:
-        """Consume until stop() is called."""
+        """Consume until stop() is called (KafkaTransport raises FatalKafkaError on an error
+        reconnecting cannot fix)."""
 
     def send(self, topic: str, message: OutgoingMessage) -> None:
         """Publish to another topic (the dead-letter topic); returns once acknowledged."""

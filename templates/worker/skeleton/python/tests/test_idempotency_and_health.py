@@ -5,7 +5,7 @@ import urllib.request
 import pytest
 
 from app.config import Settings
-from app.health import start_health_server
+from app.health import Liveness, start_health_server
 from app.idempotency import InMemoryProcessedMessageStore
 from app.tracing import tracing_enabled
 
@@ -28,12 +28,26 @@ def _get(url):
         return err.code, json.loads(err.read())
 
 
-def test_health_endpoints_follow_consumer_state():
+def test_health_endpoints_follow_the_heartbeat_and_consumer_state():
     ready = {"value": False}
-    server = start_health_server(0, lambda: ready["value"], host="127.0.0.1")
+    now = {"value": 1000.0}
+    liveness = Liveness(60, clock=lambda: now["value"])
+    server = start_health_server(0, lambda: ready["value"], liveness, host="127.0.0.1")
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        assert _get(f"{base}/healthz") == (200, {"status": "ok"})
+        assert _get(f"{base}/healthz") == (
+            200,
+            {"status": "ok", "last_heartbeat_seconds_ago": 0.0, "max_age_seconds": 60},
+        )
+        now["value"] += 60
+        assert _get(f"{base}/healthz")[0] == 200  # exactly the threshold is still alive
+        now["value"] += 0.5
+        assert _get(f"{base}/healthz") == (
+            503,
+            {"status": "stalled", "last_heartbeat_seconds_ago": 60.5, "max_age_seconds": 60},
+        )
+        liveness.beat()
+        assert _get(f"{base}/healthz")[0] == 200
         assert _get(f"{base}/readyz")[0] == 503
         ready["value"] = True
         assert _get(f"{base}/readyz") == (200, {"status": "ready"})
@@ -50,6 +64,34 @@ def test_settings_defaults():
     assert settings.dlq_topic == "${{ values.consumerGroup }}.dlq"
     assert settings.max_retries == ${{ values.maxRetries }}
     assert settings.kafka_tls
+    assert settings.kafka_ca_file is None  # the system trust store unless KAFKA_CA_FILE is set
+    assert settings.liveness_max_age_seconds == 60
+    assert settings.unknown_topic_grace_seconds == 300
+
+
+def test_settings_liveness_and_unknown_topic_grace():
+    settings = Settings.from_env(
+        {"KAFKA_BROKERS": "a:9093", "LIVENESS_MAX_AGE_SECONDS": "90", "KAFKA_UNKNOWN_TOPIC_GRACE_SECONDS": "0"}
+    )
+    assert settings.liveness_max_age_seconds == 90
+    assert settings.unknown_topic_grace_seconds == 0
+    with pytest.raises(ValueError, match="LIVENESS_MAX_AGE_SECONDS must be at least 1"):
+        Settings.from_env({"KAFKA_BROKERS": "a:9093", "LIVENESS_MAX_AGE_SECONDS": "0"})
+
+
+def test_settings_name_kafka_ca_file_and_the_path_when_unusable(tmp_path):
+    missing = tmp_path / "missing.crt"
+    with pytest.raises(ValueError, match=f"^KAFKA_CA_FILE={missing} cannot be read: No such file or directory"):
+        Settings.from_env({"KAFKA_BROKERS": "a:9093", "KAFKA_CA_FILE": str(missing)})
+    not_pem = tmp_path / "ca.crt"
+    not_pem.write_text("not a certificate\n")
+    with pytest.raises(ValueError, match=f"^KAFKA_CA_FILE={not_pem} holds no PEM certificate"):
+        Settings.from_env({"KAFKA_BROKERS": "a:9093", "KAFKA_CA_FILE": str(not_pem)})
+    not_pem.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    with pytest.raises(ValueError, match=f"^KAFKA_CA_FILE={not_pem} holds an invalid certificate"):
+        Settings.from_env({"KAFKA_BROKERS": "a:9093", "KAFKA_CA_FILE": str(not_pem)})
+    with pytest.raises(ValueError, match="KAFKA_CA_FILE is set but KAFKA_TLS=false"):
+        Settings.from_env({"KAFKA_BROKERS": "a:9093", "KAFKA_TLS": "false", "KAFKA_CA_FILE": str(not_pem)})
 
 
 def test_settings_require_brokers():

@@ -89,6 +89,32 @@ def test_retries_with_exponential_backoff_then_succeeds():
     assert transport.sent == []
 
 
+def test_reports_a_heartbeat_around_each_retry_backoff():
+    beats = []
+    attempts = []
+
+    def flaky(m, ctx):
+        attempts.append(ctx.attempt)
+        if len(attempts) < 3:
+            raise TimeoutError("payment API timed out")
+
+    transport = FakeTransport()
+    processor = MessageProcessor(
+        handler=flaky,
+        store=InMemoryProcessedMessageStore(),
+        dead_letters=transport,
+        dlq_topic=DLQ,
+        max_retries=3,
+        sleep=lambda s: beats.append(f"sleep {s}"),
+        rand=lambda: 1.0,
+        heartbeat=lambda: beats.append("beat"),
+    )
+    transport.run(processor.process)
+    transport.deliver(message())
+    # The consume loop is alive while it backs off: /healthz keeps passing.
+    assert beats == ["beat", "sleep 0.2", "beat", "beat", "sleep 0.4", "beat"]
+
+
 def test_dead_letters_after_max_retries_with_reason_and_commits():
     attempts = []
 

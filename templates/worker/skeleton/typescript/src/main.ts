@@ -4,7 +4,7 @@ import { shutdownTracing } from './tracing';
 
 import { loadConfig } from './config';
 import { handleMessage } from './handler';
-import { createHealthServer } from './health';
+import { createHealthServer, Liveness } from './health';
 import { InMemoryProcessedMessageStore } from './idempotency';
 import { KafkaTransport } from './kafka-transport';
 import { createLogger } from './logger';
@@ -15,7 +15,14 @@ import { startWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.serviceName, level: config.logLevel });
-  const transport = new KafkaTransport(config, logger);
+  const liveness = new Liveness(config.livenessMaxAgeMs);
+  const transport = new KafkaTransport(config, logger, {
+    liveness,
+    // Authorization or authentication failures and a topic that does not exist end the
+    // process with 1, so Kubernetes restarts the pod (the transport logged which error).
+    // Routine broker errors never get here: the transport restarts the consumer.
+    onFatal: () => void shutdown('fatal Kafka error', 1),
+  });
   const processor = new MessageProcessor({
     handler: handleMessage,
     store: new InMemoryProcessedMessageStore(config.processedStoreSize),
@@ -28,17 +35,14 @@ async function main(): Promise<void> {
     metrics: otelMetrics(),
   });
 
-  const health = createHealthServer(() => transport.isReady());
+  const health = createHealthServer(() => transport.isReady(), liveness);
   health.listen(config.healthPort, () => logger.info({ port: config.healthPort }, 'health endpoints listening'));
 
-  await startWorker(transport, processor);
-  logger.info({ topic: config.topic, group: config.consumerGroup, dlq: config.dlqTopic }, 'consuming');
-
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  async function shutdown(reason: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing the message in hand');
+    logger.info({ reason }, 'shutting down: finishing the message in hand');
     try {
       // Waits for the message being processed, commits its offset, leaves the group.
       await transport.stop();
@@ -47,11 +51,15 @@ async function main(): Promise<void> {
     }
     health.close();
     await shutdownTracing().catch(() => undefined);
-    logger.info('stopped');
-    process.exit(0);
-  };
+    logger.info({ exitCode }, 'stopped');
+    process.exit(exitCode);
+  }
+  // Before starting: connecting waits out a broker outage, and SIGTERM may come meanwhile.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await startWorker(transport, processor);
+  if (!stopping) logger.info({ topic: config.topic, group: config.consumerGroup, dlq: config.dlqTopic }, 'consuming');
 }
 
 main().catch((err: unknown) => {

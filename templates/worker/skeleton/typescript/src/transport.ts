@@ -26,7 +26,10 @@ export type MessageCallback = (message: IncomingMessage, heartbeat: Heartbeat) =
 
 /** What the worker needs from Kafka. KafkaTransport in production, FakeTransport in tests. */
 export interface Transport {
-  /** Subscribes and starts delivering messages; resolves once consuming has started. */
+  /**
+   * Subscribes and starts delivering messages; resolves once consuming has started (for
+   * KafkaTransport: once in the consumer group; broker errors before that are retried).
+   */
   start(onMessage: MessageCallback): Promise<void>;
   /** Publishes to another topic (the dead-letter topic); resolves once acknowledged. */
   send(topic: string, message: OutgoingMessage): Promise<void>;

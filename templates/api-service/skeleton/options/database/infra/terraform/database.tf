@@ -4,20 +4,6 @@
 # Credentials go to AWS Secrets Manager; k8s/external-secret.yaml turns them into the
 # ${{ values.name }}-database Kubernetes secret. Nobody copies a password by hand.
 
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
-    }
-  }
-}
-
 variable "environment" {
   description = "staging or production."
   type        = string
@@ -47,11 +33,11 @@ variable "allocated_storage_gb" {
 locals {
   identifier = "${{ values.name }}-${var.environment}"
   tags = {
-    service      = "${{ values.name }}"
-    owner        = "${{ values.ownerName }}"
-    system       = "${{ values.systemName }}"
-    environment  = var.environment
-    "managed-by" = "terraform"
+    service       = "${{ values.name }}"
+    owner         = "${{ values.ownerName }}"
+    system        = "${{ values.systemName }}"
+    environment   = var.environment
+    "managed-by"  = "terraform"
     "golden-path" = "api-service"
   }
 }
@@ -111,8 +97,8 @@ resource "aws_db_instance" "this" {
   skip_final_snapshot       = false
   final_snapshot_identifier = "${local.identifier}-final"
 
-  performance_insights_enabled    = true
-  enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
+  performance_insights_enabled        = true
+  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   iam_database_authentication_enabled = true
 
   tags = local.tags

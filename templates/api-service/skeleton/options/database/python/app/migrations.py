@@ -2,6 +2,9 @@
 
 Each file runs in its own transaction and is recorded in ``schema_migrations``. A
 session-level advisory lock makes concurrent pods wait for each other instead of racing.
+The session runs without a statement or lock timeout, whatever the connection string, role or
+database sets: a migration may take minutes, and so may waiting for another pod's. The
+timeouts are reset when done.
 Works with any DB-API connection (psycopg in production, a fake in the tests).
 """
 
@@ -36,7 +39,13 @@ def run_migrations(conn: Connection, directory: Path) -> list[str]:
     """Apply pending migrations; returns the file names applied by this call."""
     files = sorted(p for p in directory.iterdir() if p.suffix == ".sql")
     cur = conn.cursor()
-    cur.execute("SELECT pg_advisory_lock(hashtext(%s))", (LOCK_KEY,))
+    cur.execute("SET statement_timeout = 0")
+    cur.execute("SET lock_timeout = 0")
+    cur.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (LOCK_KEY,))
+    if not cur.fetchall()[0][0]:
+        # Another instance is migrating: this one starts once it is done.
+        logger.info("waiting for the migration lock", extra={"lock": LOCK_KEY})
+        cur.execute("SELECT pg_advisory_lock(hashtext(%s))", (LOCK_KEY,))
     conn.commit()
     try:
         cur.execute(
@@ -69,4 +78,6 @@ def run_migrations(conn: Connection, directory: Path) -> list[str]:
         return applied
     finally:
         cur.execute("SELECT pg_advisory_unlock(hashtext(%s))", (LOCK_KEY,))
+        cur.execute("RESET statement_timeout")
+        cur.execute("RESET lock_timeout")
         conn.commit()

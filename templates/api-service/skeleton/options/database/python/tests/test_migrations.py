@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ class FakeCursor:
             raise RuntimeError("syntax error")
         if query.startswith("SELECT version"):
             self._rows = [(v,) for v in sorted(self.conn.applied)]
+        if "pg_try_advisory_lock" in query:
+            self._rows = [(not self.conn.lock_held_elsewhere,)]
         if query.startswith("INSERT INTO schema_migrations"):
             self.conn.pending.add(params[0])
 
@@ -26,11 +29,12 @@ class FakeCursor:
 class FakeConnection:
     """Records statements; applied versions survive only a commit, like the real table."""
 
-    def __init__(self, applied=(), fail_on=None):
+    def __init__(self, applied=(), fail_on=None, lock_held_elsewhere=False):
         self.statements: list[str] = []
         self.applied = set(applied)
         self.pending: set[str] = set()
         self.fail_on = fail_on
+        self.lock_held_elsewhere = lock_held_elsewhere
 
     def cursor(self):
         return FakeCursor(self)
@@ -53,13 +57,25 @@ def migrations_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_applies_pending_migrations_in_order_under_the_lock(migrations_dir):
+SESSION = ["SET statement_timeout = 0", "SET lock_timeout = 0", "SELECT pg_try_advisory_lock(hashtext(%s))"]
+RELEASE = ["SELECT pg_advisory_unlock(hashtext(%s))", "RESET statement_timeout", "RESET lock_timeout", "COMMIT"]
+
+
+def test_applies_pending_migrations_in_order_under_the_lock_without_timeouts(migrations_dir):
     conn = FakeConnection()
     assert run_migrations(conn, migrations_dir) == ["0001_first.sql", "0002_second.sql"]
-    assert "pg_advisory_lock" in conn.statements[0]
-    assert "pg_advisory_unlock" in conn.statements[-2]
+    assert conn.statements[:3] == SESSION
+    assert conn.statements[-4:] == RELEASE
     first = conn.statements.index("CREATE TABLE first (id int);")
     assert first < conn.statements.index("CREATE TABLE second (id int);")
+
+
+def test_waits_for_the_lock_and_says_so_while_another_instance_migrates(migrations_dir, caplog):
+    conn = FakeConnection(lock_held_elsewhere=True)
+    with caplog.at_level(logging.INFO, logger="app.migrations"):
+        run_migrations(conn, migrations_dir)
+    assert conn.statements[3] == "SELECT pg_advisory_lock(hashtext(%s))"
+    assert "waiting for the migration lock" in caplog.messages
 
 
 def test_skips_applied_migrations(migrations_dir):
@@ -72,5 +88,5 @@ def test_failed_migration_rolls_back_and_releases_the_lock(migrations_dir):
     with pytest.raises(MigrationError, match="0002_second.sql failed"):
         run_migrations(conn, migrations_dir)
     assert "ROLLBACK" in conn.statements
-    assert "pg_advisory_unlock" in conn.statements[-2]
+    assert conn.statements[-4:] == RELEASE
     assert conn.applied == {"0001_first.sql"}

@@ -3,24 +3,6 @@
 # Mongey/kafka provider against the cluster's admin listener; the user's password goes to
 # AWS Secrets Manager, where k8s/external-secret-kafka.yaml picks it up.
 
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    kafka = {
-      source  = "Mongey/kafka"
-      version = "~> 0.13"
-    }
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
-    }
-  }
-}
-
 variable "kafka_partitions" {
   description = "Upper bound on consumer parallelism; can grow later, never shrink."
   type        = number

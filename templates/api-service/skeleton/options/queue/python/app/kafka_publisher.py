@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Mapping
 
 from confluent_kafka import KafkaException, Producer
 
@@ -46,6 +48,26 @@ class KafkaEventPublisher:
         self._producer.flush(self._timeout)
 
 
+def _ssl_ca(tls: bool, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """KAFKA_CA_FILE (a PEM bundle: the ca.crt of the -kafka secret) is the CA the brokers'
+    certificates are checked against; no public CA signs in-cluster broker names, so without
+    it only the system trust store is used. Fails at start-up, naming the variable and the
+    path, when the file cannot be used."""
+    path = environ.get("KAFKA_CA_FILE")
+    if not path:
+        return {}
+    if not tls:
+        raise ValueError("KAFKA_CA_FILE is set but KAFKA_TLS=false: a CA only applies to TLS connections")
+    try:
+        with open(path, "rb") as f:
+            pem = f.read()
+    except OSError as exc:
+        raise ValueError(f"KAFKA_CA_FILE={path} cannot be read: {exc.strerror or exc}") from exc
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        raise ValueError(f"KAFKA_CA_FILE={path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    return {"ssl.ca.location": path}
+
+
 def create_event_publisher(settings: Settings) -> EventPublisher:
     if not settings.kafka_brokers:
         logger.warning("KAFKA_BROKERS is not set: events are kept in memory and never delivered")
@@ -58,7 +80,7 @@ def create_event_publisher(settings: Settings) -> EventPublisher:
         "acks": "all",
         "compression.type": "gzip",
         "security.protocol": protocol,
-    }
+    } | _ssl_ca(settings.kafka_tls)
     if settings.kafka_sasl_username:
         config |= {
             "sasl.mechanism": "SCRAM-SHA-512",

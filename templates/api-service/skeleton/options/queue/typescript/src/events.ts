@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -76,6 +77,27 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 }
 
+/**
+ * kafkajs TLS settings. KAFKA_CA_FILE (a PEM bundle: the `ca.crt` of the `-kafka` secret) is
+ * the CA the brokers' certificates are checked against; no public CA signs in-cluster broker
+ * names, so without it only the system trust store is used. Fails at start-up, naming the
+ * variable and the path, when the file cannot be used.
+ */
+export function kafkaSsl(tls: boolean, caFile = process.env.KAFKA_CA_FILE): boolean | { ca: Buffer[] } {
+  if (!caFile) return tls;
+  if (!tls) throw new Error('KAFKA_CA_FILE is set but KAFKA_TLS=false: a CA only applies to TLS connections');
+  let pem: Buffer;
+  try {
+    pem = readFileSync(caFile);
+  } catch (err) {
+    throw new Error(`KAFKA_CA_FILE=${caFile} cannot be read: ${(err as Error).message}`, { cause: err });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new Error(`KAFKA_CA_FILE=${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return { ca: [pem] };
+}
+
 export async function createEventPublisher(
   config: Pick<Config, 'kafkaBrokers' | 'kafkaTopic' | 'kafkaClientId' | 'kafkaTls' | 'kafkaSasl'>,
   logger: Logger,
@@ -87,7 +109,7 @@ export async function createEventPublisher(
   const kafka = new Kafka({
     clientId: config.kafkaClientId,
     brokers: config.kafkaBrokers,
-    ssl: config.kafkaTls,
+    ssl: kafkaSsl(config.kafkaTls),
     sasl: config.kafkaSasl ? { mechanism: 'scram-sha-512', ...config.kafkaSasl } : undefined,
     logLevel: logLevel.WARN,
     retry: { retries: 8, initialRetryTime: 300 },
