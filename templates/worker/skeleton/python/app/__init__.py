@@ -1,3 +1,0 @@
-"""${{ values.name }}: ${{ values.description | replace('"', "'") }}"""
-
-__version__ = "0.1.0"
