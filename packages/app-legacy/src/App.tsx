@@ -6,7 +6,8 @@ import {
   SignInPage,
 } from '@backstage/core-components';
 import { CatalogEntityPage, CatalogIndexPage } from '@backstage/plugin-catalog';
-import { PavedRoadPage } from '@paved-road/backstage-plugin';
+import { scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { PavedRoadPage, pavedRoadPlugin } from '@paved-road/backstage-plugin';
 import { Navigate, Route } from 'react-router-dom';
 import { entityPage } from './components/EntityPage';
 import { Root } from './components/Root';
@@ -16,6 +17,11 @@ import { Root } from './components/Root';
  * hand the way the README's legacy install section shows.
  */
 const app = createApp({
+  bindRoutes({ bind }) {
+    bind(pavedRoadPlugin.externalRoutes, {
+      scaffolder: scaffolderPlugin.routes.root,
+    });
+  },
   components: {
     SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
   },

@@ -66,7 +66,7 @@ test.describe('the dev instance with the CloudCart example organisation', () => 
     await signIn(page, '/paved-road');
     await expect(page.getByText(/Golden paths \(4\)/)).toBeVisible();
     await expect(
-      page.getByRole('cell', { name: '2.4.0', exact: true }),
+      page.getByRole('cell', { name: '2.5.0', exact: true }),
     ).toBeVisible();
     await screenshot(page, 'paved-road-page');
   });

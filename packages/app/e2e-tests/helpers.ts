@@ -19,3 +19,17 @@ export async function screenshot(page: Page, name: string) {
     fullPage: true,
   });
 }
+
+/** Waits for the scheduled evaluation to have scored the entity (it runs every 30 s). */
+export async function openScoredEntity(page: Page, name: string) {
+  await signIn(page, `/catalog/default/component/${name}`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const scored = page.getByText('Documentation first').first();
+  await expect(async () => {
+    await page.reload();
+    // A reload can land on the sign-in page when the guest session refresh is slow.
+    await expect(scored.or(enter)).toBeVisible({ timeout: 15_000 });
+    if (await enter.isVisible()) await enter.click();
+    await expect(scored).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 150_000 });
+}

@@ -91,7 +91,7 @@ describe('scorecards on the example organisation', () => {
       system: 'system:default/order-management',
       domain: 'domain:default/commerce',
       goldenPath: true,
-      drift: 'minor', // api-service 2.3.0; 2.4.0 is latest,
+      drift: 'minor', // api-service 2.4.0; 2.5.0 is latest,
       stale: false,
     });
     expect(levelOf(orders, 'golden-path-adoption')).toBe('gold');

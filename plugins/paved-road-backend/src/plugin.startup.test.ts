@@ -88,7 +88,7 @@ describe('a catalog that fills after start-up', () => {
     ).toBe('pass');
     expect(orders.entity).toMatchObject({
       owner: 'group:default/orders',
-      drift: 'minor', // api-service 2.3.0; 2.4.0 is latest,
+      drift: 'minor', // api-service 2.4.0; 2.5.0 is latest,
     });
 
     // A really orphaned owner still fails: the catalog confirmed it is missing.
@@ -133,7 +133,7 @@ describe('a catalog that fills after start-up', () => {
       .set('Authorization', service)
       .send({
         templateRef: 'template:default/api-service',
-        templateVersion: '2.4.0',
+        templateVersion: '2.5.0',
         entityRef: 'component:default/cart-api',
         hoursSaved: 40,
       });
@@ -152,7 +152,7 @@ describe('a catalog that fills after start-up', () => {
           namespace: 'default',
           annotations: {
             'backstage.io/source-template': 'template:default/api-service',
-            'backstage.io/template-version': '2.4.0',
+            'backstage.io/template-version': '2.5.0',
           },
         },
         spec: { type: 'service', lifecycle: 'production', owner: 'orders' },

@@ -15,6 +15,7 @@ import {
 } from '@paved-road/backstage-plugin-node';
 import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
+import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
 import { readScorecardDefinitions } from './scorecards/definitions';
 import { registerScorecardActions } from './service/actions';
 import { createBuiltInFactSources } from './service/builtInFactSources';
@@ -99,6 +100,7 @@ export const pavedRoadPlugin = createBackendPlugin({
         }
 
         const store = await DatabaseScaffoldEventStore.create({ database });
+        const upgrades = await DatabaseUpgradeStore.create({ database });
         const results = await DatabaseResultsStore.create({ database });
         const evaluation = new ScorecardEvaluationService({
           catalog,
@@ -176,6 +178,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog,
             store,
+            upgrades,
             factSources,
             results,
             index,

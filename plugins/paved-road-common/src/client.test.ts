@@ -50,6 +50,9 @@ describe('PavedRoadClient', () => {
           /^\/api\/paved-road\/(results|aggregates|history)/.test(req.url ?? '')
         ) {
           res.end(JSON.stringify({ ok: true }));
+        } else if (req.url?.startsWith('/api/paved-road/upgrade')) {
+          res.statusCode = req.method === 'POST' ? 201 : 200;
+          res.end(JSON.stringify({ items: [], totalItems: 0, id: 'run-1' }));
         } else if (req.url === '/api/paved-road/evaluate') {
           res.end(JSON.stringify({ mode: 'full', scanned: 2, evaluated: 2 }));
         } else if (req.method === 'POST') {
@@ -157,5 +160,61 @@ describe('PavedRoadClient', () => {
       url: '/api/paved-road/evaluate',
       body: '{"full":true}',
     });
+  });
+
+  it('records and reads upgrade runs and requests', async () => {
+    await expect(
+      client().recordUpgradeRun(
+        {
+          templateRef: 'template:default/api-service',
+          toVersion: '2.4.0',
+          scope: { owner: 'group:default/orders' },
+          results: [
+            {
+              entityRef: 'component:default/orders-api',
+              fromVersion: '2.3.0',
+              outcome: 'opened',
+              url: 'https://github.com/acme/orders-api/pull/7',
+            },
+          ],
+        },
+        { token: 'svc' },
+      ),
+    ).resolves.toMatchObject({ id: 'run-1' });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/api/paved-road/upgrade-runs',
+      auth: 'Bearer svc',
+    });
+    expect(JSON.parse(seen.at(-1)!.body)).toMatchObject({
+      toVersion: '2.4.0',
+      results: [{ outcome: 'opened' }],
+    });
+
+    await client().listUpgradeRuns({
+      templateRef: 'template:default/api-service',
+      limit: 5,
+    });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/upgrade-runs?templateRef=template%3Adefault%2Fapi-service&limit=5',
+    );
+    await client().listUpgradeRuns();
+    expect(seen.at(-1)?.url).toBe('/api/paved-road/upgrade-runs');
+    await client().getUpgradeRun('0b5e6c1e-2a4f-4b8e-9a43-6f1e0c6f2d11');
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/upgrade-runs/0b5e6c1e-2a4f-4b8e-9a43-6f1e0c6f2d11',
+    );
+    await expect(
+      client().listUpgrades({
+        entityRef: 'component:default/orders-api',
+        status: 'conflicted',
+        templateRef: undefined,
+      }),
+    ).resolves.toEqual(expect.objectContaining({ items: [], totalItems: 0 }));
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/upgrades?entityRef=component%3Adefault%2Forders-api&status=conflicted',
+    );
+    await client().getUpgradeSummary();
+    expect(seen.at(-1)?.url).toBe('/api/paved-road/upgrades/summary');
   });
 });

@@ -12,7 +12,18 @@ import {
   ResultsQuery,
   ScorecardsResponse,
 } from './results';
-import { ScaffoldEvent, ScaffoldEventInput, TemplateAdoption } from './types';
+import {
+  RecordedUpgradeRun,
+  ScaffoldEvent,
+  ScaffoldEventInput,
+  TemplateAdoption,
+  UpgradeRequest,
+  UpgradeRequestsQuery,
+  UpgradeRun,
+  UpgradeRunInput,
+  UpgradeRunWithResults,
+  UpgradeTemplateSummary,
+} from './types';
 
 function queryString(query: object | undefined): string {
   const params = new URLSearchParams();
@@ -91,6 +102,42 @@ export interface PavedRoadApi {
     full?: boolean;
     entityRef?: string;
   }): Promise<EvaluationSummary>;
+  /**
+   * Records a template upgrade run and its result per service (`POST /upgrade-runs`);
+   * needs the `paved-road.facts.write` permission. In a backend, pass a service token
+   * as `token`.
+   */
+  recordUpgradeRun(
+    run: UpgradeRunInput,
+    options?: { token?: string },
+  ): Promise<RecordedUpgradeRun>;
+  /**
+   * Recorded upgrade runs, newest first, with their outcome counts over the services
+   * the caller may read (`GET /upgrade-runs`): of one template when `templateRef` is
+   * set; `limit` defaults to 50, at most 500.
+   */
+  listUpgradeRuns(query?: {
+    templateRef?: string;
+    limit?: number;
+  }): Promise<{ items: UpgradeRun[] }>;
+  /**
+   * One upgrade run with the results of the services the caller may read
+   * (`GET /upgrade-runs/{id}`).
+   */
+  getUpgradeRun(id: string): Promise<UpgradeRunWithResults>;
+  /**
+   * Upgrade requests, the latest per service, template and target version, newest
+   * first, with their status computed from the catalog (`GET /upgrades`).
+   * `totalItems` counts every request that matches, `items` holds `limit` at most.
+   */
+  listUpgrades(
+    query?: UpgradeRequestsQuery,
+  ): Promise<{ items: UpgradeRequest[]; totalItems: number }>;
+  /**
+   * Upgrade requests per template and status (`GET /upgrades/summary`), over the
+   * services the caller may read.
+   */
+  getUpgradeSummary(): Promise<{ items: UpgradeTemplateSummary[] }>;
 }
 
 /**
@@ -195,6 +242,46 @@ export class PavedRoadClient implements PavedRoadApi {
       ),
       headers: { 'Content-Type': 'application/json' },
     });
+  }
+
+  /** {@inheritDoc PavedRoadApi.recordUpgradeRun} */
+  async recordUpgradeRun(
+    run: UpgradeRunInput,
+    options?: { token?: string },
+  ): Promise<RecordedUpgradeRun> {
+    return this.request('/upgrade-runs', {
+      method: 'POST',
+      body: JSON.stringify(run),
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      },
+    });
+  }
+
+  /** {@inheritDoc PavedRoadApi.listUpgradeRuns} */
+  async listUpgradeRuns(query?: {
+    templateRef?: string;
+    limit?: number;
+  }): Promise<{ items: UpgradeRun[] }> {
+    return this.request(`/upgrade-runs${queryString(query)}`);
+  }
+
+  /** {@inheritDoc PavedRoadApi.getUpgradeRun} */
+  async getUpgradeRun(id: string): Promise<UpgradeRunWithResults> {
+    return this.request(`/upgrade-runs/${encodeURIComponent(id)}`);
+  }
+
+  /** {@inheritDoc PavedRoadApi.listUpgrades} */
+  async listUpgrades(
+    query?: UpgradeRequestsQuery,
+  ): Promise<{ items: UpgradeRequest[]; totalItems: number }> {
+    return this.request(`/upgrades${queryString(query)}`);
+  }
+
+  /** {@inheritDoc PavedRoadApi.getUpgradeSummary} */
+  async getUpgradeSummary(): Promise<{ items: UpgradeTemplateSummary[] }> {
+    return this.request('/upgrades/summary');
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -2,11 +2,15 @@ import { Entity } from '@backstage/catalog-model';
 import {
   ApiBlueprint,
   coreExtensionData,
+  createExtension,
+  createFrontendPlugin,
+  createRouteRef,
 } from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
   registerMswTestHooks,
   renderInTestApp,
+  TestAppOptions,
 } from '@backstage/frontend-test-utils';
 import {
   catalogApiRef,
@@ -22,7 +26,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis } from '@backstage/test-utils';
 import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -36,6 +40,7 @@ import {
   resultsPage,
 } from './__testUtils__/fixtures';
 import { pavedRoadApiRef } from './api';
+import { scaffolderRouteRef } from './routes';
 import plugin from './alpha';
 import {
   entityScorecardsCard,
@@ -63,7 +68,10 @@ describe('the new-frontend-system plugin', () => {
     ),
   );
 
-  const renderEntityExtension = (element: JSX.Element) =>
+  const renderEntityExtension = (
+    element: JSX.Element,
+    options: Pick<TestAppOptions, 'features'> = {},
+  ) =>
     renderInTestApp(
       <EntityProvider entity={ordersApi}>{element}</EntityProvider>,
       {
@@ -83,6 +91,7 @@ describe('the new-frontend-system plugin', () => {
           ],
         ] as const,
         mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        ...options,
       },
     );
 
@@ -166,5 +175,48 @@ describe('the new-frontend-system plugin', () => {
     expect(filter(group)).toBe(false);
     renderEntityExtension(tester.reactElement());
     expect(await screen.findByText('Network policy')).toBeInTheDocument();
+  });
+
+  it("links the drift warning to the scaffolder's upgrade template without a binding", async () => {
+    // A stand-in for @backstage/plugin-scaffolder/alpha: plugin `scaffolder` with its
+    // `root` route mounted at /create (attached where renderInTestApp mounts routes,
+    // since it renders no app/routes). The plugin's external route targets
+    // `scaffolder.root` by default, so the app binds nothing.
+    const scaffolderRoot = createRouteRef();
+    const scaffolder = createFrontendPlugin({
+      pluginId: 'scaffolder',
+      routes: { root: scaffolderRoot },
+      extensions: [
+        createExtension({
+          name: 'root',
+          attachTo: { id: 'app/root', input: 'elements' },
+          output: [
+            coreExtensionData.reactElement,
+            coreExtensionData.routePath,
+            coreExtensionData.routeRef,
+          ],
+          factory: () => [
+            coreExtensionData.reactElement(<></>),
+            coreExtensionData.routePath('/create'),
+            coreExtensionData.routeRef(scaffolderRoot),
+          ],
+        }),
+      ],
+    });
+    const tester = createExtensionTester(entityScorecardsCard);
+    renderEntityExtension(tester.reactElement(), {
+      features: [plugin, scaffolder],
+    });
+    const alert = await screen.findByRole('alert');
+    expect(
+      within(alert).getByRole('link', { name: 'Upgrade with a pull request' }),
+    ).toHaveAttribute(
+      'href',
+      '/create/templates/default/upgrade-service?formData=%7B%22entity%22%3A%22component%3Adefault%2Forders-api%22%7D',
+    );
+  });
+
+  it('registers the optional scaffolder route as its external route', () => {
+    expect(plugin.externalRoutes).toEqual({ scaffolder: scaffolderRouteRef });
   });
 });

@@ -15,6 +15,7 @@ import {
   EntityScorecardsContent,
   pavedRoadPlugin,
 } from './plugin';
+import { scaffolderRouteRef } from './routes';
 
 describe('the legacy plugin', () => {
   const server = setupServer();
@@ -43,6 +44,13 @@ describe('the legacy plugin', () => {
     expect([...pavedRoadPlugin.getApis()].map(a => a.api.id)).toEqual([
       'plugin.paved-road.api',
     ]);
+  });
+
+  it('has the optional scaffolder route for apps to bind', () => {
+    expect(pavedRoadPlugin.externalRoutes).toEqual({
+      scaffolder: scaffolderRouteRef,
+    });
+    expect(scaffolderRouteRef.optional).toBe(true);
   });
 
   it('renders the card and the content extensions', async () => {

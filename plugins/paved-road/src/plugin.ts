@@ -9,10 +9,16 @@ import {
 import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
 import { JSX } from 'react';
 import { pavedRoadApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, scaffolderRouteRef } from './routes';
 
 /**
  * The Paved Road frontend plugin for the legacy frontend system.
+ *
+ * @remarks
+ * External route `scaffolder` (optional): bind it to the scaffolder's root page so the
+ * entity card's drift warning links to the _Upgrade a service_ template, e.g.
+ * `bind(pavedRoadPlugin.externalRoutes, { scaffolder: scaffolderPlugin.routes.root })`
+ * in `createApp`'s `bindRoutes`.
  *
  * @public
  */
@@ -27,6 +33,7 @@ export const pavedRoadPlugin = createPlugin({
     }),
   ],
   routes: { root: rootRouteRef },
+  externalRoutes: { scaffolder: scaffolderRouteRef },
 });
 
 /**

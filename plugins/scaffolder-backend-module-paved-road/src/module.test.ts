@@ -23,9 +23,14 @@ describe('scaffolderModulePavedRoad', () => {
     });
     expect(ids.sort()).toEqual([
       'paved-road:adoption:record',
+      'paved-road:answers:record',
       'paved-road:guardrails:verify',
       'paved-road:provenance:annotate',
       'paved-road:publish:local',
+      'paved-road:publish:local-branch',
+      'paved-road:template:upgrade',
+      'paved-road:template:upgrade-all',
+      'paved-road:upgrade:record',
       'paved-road:wrapper-test',
     ]);
   });

@@ -3,11 +3,19 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  scaffolderActionsExtensionPoint,
+  scaffolderServiceRef,
+} from '@backstage/plugin-scaffolder-node';
 import { createAdoptionRecordAction } from './actions/adoptionRecord';
+import { createAnswersRecordAction } from './actions/answersRecord';
 import { createGuardrailsVerifyAction } from './actions/guardrailsVerify';
 import { createProvenanceAnnotateAction } from './actions/provenanceAnnotate';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createPublishLocalBranchAction } from './actions/publishLocalBranch';
+import { createTemplateUpgradeAction } from './actions/templateUpgrade';
+import { createTemplateUpgradeAllAction } from './actions/templateUpgradeAll';
+import { createUpgradeRecordAction } from './actions/upgradeRecord';
 import { createWrapperTestAction } from './actions/wrapperTest';
 
 /**
@@ -26,14 +34,39 @@ export const scaffolderModulePavedRoad = createBackendModule({
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
+        reader: coreServices.urlReader,
+        scaffolderService: scaffolderServiceRef,
       },
-      async init({ scaffolder, auth, catalog, config, discovery }) {
+      async init({
+        scaffolder,
+        auth,
+        catalog,
+        config,
+        discovery,
+        reader,
+        scaffolderService,
+      }) {
         scaffolder.addActions(
           createGuardrailsVerifyAction({ catalog }),
           createProvenanceAnnotateAction(),
           createWrapperTestAction(),
           createAdoptionRecordAction({ auth, discovery }),
           createPublishLocalAction({ config, catalog, auth }),
+          createAnswersRecordAction(),
+          createTemplateUpgradeAction({
+            config,
+            catalog,
+            reader,
+            scaffolder: scaffolderService,
+          }),
+          createPublishLocalBranchAction({ config }),
+          createTemplateUpgradeAllAction({
+            catalog,
+            scaffolder: scaffolderService,
+            auth,
+            discovery,
+          }),
+          createUpgradeRecordAction({ auth, discovery }),
         );
       },
     });

@@ -73,7 +73,7 @@ const EXPLORE = process.env.FUZZ_EXPLORE === '1';
 jest.setTimeout(Math.max(PROPERTY_MS * 3, 60_000));
 
 /** Operations that record what they are given rather than read an entity. */
-const RECORDS = ['RecordScaffoldEvent'];
+const RECORDS = ['RecordScaffoldEvent', 'RecordUpgradeRun'];
 
 /** Planted in the data of entities the limited user may not read. */
 const CANARIES = [/canary[-.]unreadable/i];

@@ -645,7 +645,10 @@ describe('DatabaseResultsStore', () => {
       const hasStatuses = () =>
         knex.schema.hasColumn('paved_road_results', 'check_statuses');
       expect(await hasStatuses()).toBe(true);
-      // Down one step drops the tables passes stage their writes in.
+      // Down one step drops the upgrade runs' tables (the newest migration)...
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('paved_road_upgrade_runs')).toBe(false);
+      // ...the next the tables passes stage their writes in.
       const staging = [
         'paved_road_staged_entities',
         'paved_road_staged_results',

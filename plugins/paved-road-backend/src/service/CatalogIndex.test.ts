@@ -26,7 +26,7 @@ describe('CatalogIndex lookups', () => {
     expect(await index.lookupOwner('group:default/orders')).toBe(true);
     expect(await index.lookupTemplate('template:default/api-service')).toEqual({
       found: true,
-      latestVersion: '2.4.0',
+      latestVersion: '2.5.0',
     });
     // An owner that is really missing (orphaned) is confirmed once, however many
     // entities name it, until the next refresh.
@@ -54,7 +54,7 @@ describe('CatalogIndex lookups', () => {
         index.lookupTemplate('template:default/api-service'),
         index.lookupOwner('group:default/orders'),
       ]),
-    ).toEqual([true, { found: true, latestVersion: '2.4.0' }, true]);
+    ).toEqual([true, { found: true, latestVersion: '2.5.0' }, true]);
     expect(calls).toEqual({ streamEntities: 2 });
     // The refreshed index now answers the rest of the organisation too.
     expect(index.template('template:default/api-service').found).toBe(true);

@@ -92,6 +92,101 @@ const pastTime = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A semantic version, normalised (no leading `v`, no surrounding spaces). */
+const normalisedVersion = z.string().transform((value, ctx) => {
+  try {
+    return parseVersion(value).version;
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a semantic version such as 2.3.0',
+    });
+    return z.NEVER;
+  }
+});
+
+/** Whether `value` has a control character, which no URL or branch name has. */
+const hasControl = (value: string) =>
+  [...value].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+/**
+ * Where an upgrade was opened: a pull request (http or https), or a local repository's
+ * `file:` URL; normalised as URLs are (a space in a local path becomes `%20`).
+ */
+const upgradeUrl = z.string().transform((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = hasControl(value) ? undefined : new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be an http(s) URL (the pull request) or a file: URL (a local repository)',
+    });
+    return z.NEVER;
+  }
+  return url.href;
+});
+
+/** A git branch name, as `git check-ref-format --branch` accepts it. */
+const branchName = z
+  .string()
+  .refine(
+    value =>
+      !hasControl(value) &&
+      !/[\s~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|^@$|(^|\/)\.|\.lock(\/|$)/.test(
+        value,
+      ),
+    'must be a git branch name (git check-ref-format)',
+  );
+
+const upgradeResult = z
+  .object({
+    entityRef: ref(),
+    fromVersion: normalisedVersion,
+    outcome: z.enum(['opened', 'current', 'conflicted', 'failed']),
+    url: upgradeUrl.optional(),
+    branch: branchName.optional(),
+    conflicts: z.number().optional(),
+    reason: z.string().optional(),
+  })
+  .superRefine((result, ctx) => {
+    if (result.conflicts && result.outcome !== 'conflicted') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conflicts'],
+        message: `must be 0 unless outcome is conflicted, got ${result.conflicts} for outcome ${result.outcome}`,
+      });
+    }
+    if (result.reason !== undefined && result.outcome !== 'failed') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: `is only for outcome failed, not ${result.outcome}`,
+      });
+    }
+  });
+
+/** Each entity once per run, compared as normalised refs. */
+const upgradeResults = z.array(upgradeResult).superRefine((results, ctx) => {
+  const first = new Map<string, number>();
+  results.forEach(({ entityRef }, index) => {
+    const earlier = first.get(entityRef);
+    if (earlier === undefined) {
+      first.set(entityRef, index);
+    } else {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'entityRef'],
+        message: `must name each entity once: '${entityRef}' is also results[${earlier}]`,
+      });
+    }
+  });
+});
+
 const lowerCaseKind = z.string().transform(k => k.toLocaleLowerCase('en-US'));
 
 /** `org`, or an entity ref with its kind. */
@@ -157,6 +252,30 @@ export function createRefinements(options: { maxPushedFactsBytes: number }) {
     ListScaffoldEvents: {
       query: z.object({
         templateRef: ref('template', ['template']).optional(),
+      }),
+    },
+    RecordUpgradeRun: {
+      body: z.object({
+        templateRef: ref('template', ['template']),
+        toVersion: normalisedVersion,
+        scope: z
+          .object({
+            owner: ref('group', ['group', 'user']).optional(),
+            system: ref('system', ['system']).optional(),
+          })
+          .optional(),
+        results: upgradeResults,
+      }),
+    },
+    ListUpgradeRuns: {
+      query: z.object({
+        templateRef: ref('template', ['template']).optional(),
+      }),
+    },
+    ListUpgrades: {
+      query: z.object({
+        templateRef: ref('template', ['template']).optional(),
+        entityRef: ref().optional(),
       }),
     },
     ListResults: { query: resultsFilter },

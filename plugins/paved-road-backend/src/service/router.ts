@@ -9,24 +9,35 @@ import { pavedRoadFactsWritePermission } from '@paved-road/backstage-plugin-comm
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import express from 'express';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
+import { DatabaseUpgradeStore } from '../database/DatabaseUpgradeStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
 import { requestGuards, sendError } from './requestGuards';
+import { addUpgradeRoutes } from './upgradeRoutes';
 import { entityRefFromPath, refine } from './validation';
 import { readableEntityRefs } from './visibility';
 
-/** The body parser's bound for every route but `POST /facts`. */
+/** The body parser's bound for every route but `POST /facts` and `POST /upgrade-runs`. */
 const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The body parser's bound for `POST /upgrade-runs`: up to 5000 results, each with its
+ * pull request URL and branch, some with a failure's reason.
+ *
+ * @internal
+ */
+export const UPGRADE_RUN_BODY_LIMIT = 8 * 1024 * 1024;
 
 /**
  * The JSON body parser: `POST /facts` may carry `maxFactsBytes` of facts (measured as
  * compact JSON), plus room for the envelope and for the whitespace and escapes of the
  * JSON as sent (as much again, at least 32 KiB), so a body whose facts are too large is
- * answered with the route's own error naming `facts`, not the parser's 413. Every other
- * route keeps 64 KiB.
+ * answered with the route's own error naming `facts`, not the parser's 413.
+ * `POST /upgrade-runs` may carry {@link UPGRADE_RUN_BODY_LIMIT}; every other route keeps
+ * 64 KiB.
  *
  * @internal
  */
@@ -35,10 +46,20 @@ export function jsonBodyParser(maxFactsBytes: number): express.RequestHandler {
     facts: express.json({
       limit: maxFactsBytes + Math.max(maxFactsBytes, 32 * 1024),
     }),
+    upgradeRuns: express.json({ limit: UPGRADE_RUN_BODY_LIMIT }),
     other: express.json({ limit: DEFAULT_BODY_LIMIT }),
   };
+  const routeOf = (path: string) => {
+    if (path === '/facts') return 'facts';
+    return path === '/upgrade-runs' ? 'upgradeRuns' : 'other';
+  };
+  const limits = {
+    facts: `${maxFactsBytes} bytes of facts (pavedRoad.facts.maxBytes)`,
+    upgradeRuns: `${UPGRADE_RUN_BODY_LIMIT} bytes`,
+    other: `${DEFAULT_BODY_LIMIT} bytes`,
+  };
   return (req, res, next) =>
-    (req.path === '/facts' ? parsers.facts : parsers.other)(req, res, error => {
+    parsers[routeOf(req.path)](req, res, error => {
       // The parser's own answers (413 too large, 400 not JSON) are sent as they are:
       // an error raised before the OpenAPI validator would become a 400 there.
       if (error) {
@@ -48,9 +69,7 @@ export function jsonBodyParser(maxFactsBytes: number): express.RequestHandler {
             ? Object.assign(
                 new Error(
                   `Request body too large: at most ${
-                    req.path === '/facts'
-                      ? `${maxFactsBytes} bytes of facts (pavedRoad.facts.maxBytes)`
-                      : `${DEFAULT_BODY_LIMIT} bytes`
+                    limits[routeOf(req.path)]
                   }`,
                 ),
                 { name: 'PayloadTooLargeError' },
@@ -72,6 +91,7 @@ export interface RouterOptions
   permissions: PermissionsService;
   catalog: CatalogService;
   store: DatabaseScaffoldEventStore;
+  upgrades: DatabaseUpgradeStore;
   factSources: PavedRoadFactSource[];
   /** Evaluates a scaffolded entity as soon as the catalog has it (ScaffoldedEntityWatcher). */
   scaffoldedEntities?: { watch(entityRef: string): void };
@@ -180,6 +200,7 @@ export async function createRouter(
     res.json(await collectFacts(factSources, entity));
   });
 
+  addUpgradeRoutes(router, { ...options, refinements });
   addScorecardRoutes(router, { ...options, refinements });
 
   // Bad requests the spec's validator refused, answered like the refinements' own.

@@ -12,6 +12,7 @@ import {
   mockApis,
   renderInTestApp,
   TestApiProvider,
+  TestAppOptions,
 } from '@backstage/test-utils';
 import { PavedRoadClient } from '@paved-road/backstage-plugin-common';
 import { ReactElement } from 'react';
@@ -26,6 +27,8 @@ export interface RenderWithApisOptions {
   entity?: Entity;
   allowEvaluate?: boolean;
   routeEntries?: string[];
+  /** More routes to mount (external route refs are bound to them), e.g. the scaffolder. */
+  mountedRoutes?: TestAppOptions['mountedRoutes'];
 }
 
 /**
@@ -73,7 +76,10 @@ export function renderWithApis(
       {wrapped}
     </TestApiProvider>,
     {
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...options.mountedRoutes,
+      },
       routeEntries: options.routeEntries,
     },
   );

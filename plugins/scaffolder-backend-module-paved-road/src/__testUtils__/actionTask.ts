@@ -94,19 +94,19 @@ export interface ActionTaskOptions {
   files?: Record<string, Record<string, unknown>>;
 }
 
-async function runTask(
+/**
+ * Runs the catalog's template `templateRef` with `values` as a real scaffolder task, as the
+ * mock user, and resolves with how it ended: the task's output, or its error message.
+ */
+export async function runTemplateTask(
   server: Awaited<ReturnType<typeof startScaffolder>>,
-  action: string,
-  input: Record<string, unknown>,
-  options: ActionTaskOptions = {},
-): Promise<ActionTaskResult> {
+  templateRef: string,
+  values: Record<string, unknown>,
+): Promise<{ status: 'completed' | 'failed'; output?: any; error?: string }> {
   const created = await request(server)
     .post('/api/scaffolder/v2/tasks')
     .set('Authorization', mockCredentials.user.header())
-    .send({
-      templateRef: `template:default/${templateName(action)}`,
-      values: { input, files: options.files ?? {} },
-    });
+    .send({ templateRef, values });
   if (created.status !== 201) {
     throw new Error(`Task not created: ${JSON.stringify(created.body)}`);
   }
@@ -121,10 +121,26 @@ async function runTask(
       const { error, output } = completion.body;
       return error
         ? { status: 'failed', error: error.message }
-        : { status: 'completed', output: output.result };
+        : { status: 'completed', output };
     }
     await new Promise(resolve => setTimeout(resolve, 50));
   }
+}
+
+async function runTask(
+  server: Awaited<ReturnType<typeof startScaffolder>>,
+  action: string,
+  input: Record<string, unknown>,
+  options: ActionTaskOptions = {},
+): Promise<ActionTaskResult> {
+  const result = await runTemplateTask(
+    server,
+    `template:default/${templateName(action)}`,
+    { input, files: options.files ?? {} },
+  );
+  return result.status === 'failed'
+    ? { status: 'failed', error: result.error }
+    : { status: 'completed', output: result.output.result };
 }
 
 /**

@@ -1,11 +1,8 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  PAVED_ROAD_ANNOTATIONS,
-  parseVersion,
-} from '@paved-road/backstage-plugin-common';
+import { PAVED_ROAD_ANNOTATIONS } from '@paved-road/backstage-plugin-common';
 import { setCatalogAnnotations } from '../lib/catalogInfo';
-import { parseEntityRefInput } from '../lib/inputs';
+import { runningTemplate } from '../lib/runningTemplate';
 import { examples } from './provenanceAnnotate.examples';
 
 /**
@@ -55,29 +52,11 @@ export function createProvenanceAnnotateAction() {
       },
     },
     async handler(ctx) {
-      const annotations = ctx.templateInfo?.entity?.metadata.annotations ?? {};
       const { catalogInfoPath = 'catalog-info.yaml' } = ctx.input;
-      const rawRef = ctx.input.templateRef ?? ctx.templateInfo?.entityRef;
-      if (!rawRef) {
-        throw new InputError(
-          'input.templateRef is required when the action does not run inside a template',
-        );
-      }
-      const templateRef = parseEntityRefInput(rawRef, 'input.templateRef', {
-        defaultKind: 'template',
-      });
-      const rawVersion =
-        ctx.input.templateVersion ??
-        annotations[PAVED_ROAD_ANNOTATIONS.templateVersion];
-      if (!rawVersion) {
-        throw new InputError(
-          `input.templateVersion is required: the template has no '${PAVED_ROAD_ANNOTATIONS.templateVersion}' annotation`,
-        );
-      }
-      const templateVersion = parseVersion(
-        rawVersion,
-        'input.templateVersion',
-      ).version;
+      const { templateRef, templateVersion } = runningTemplate(
+        ctx.input,
+        ctx.templateInfo,
+      );
       if (
         ctx.input.scaffoldedAt &&
         Number.isNaN(Date.parse(ctx.input.scaffoldedAt))

@@ -118,6 +118,52 @@ export async function startAndSeed(backend: BackendProcess) {
       },
     });
   }
+  // Upgrade runs: the limited user may read orders-api, not payments-api or
+  // checkout-api (whose results carry a canary), nor the payments system.
+  const upgraded = (entity: string, outcome: string, extra: object = {}) => ({
+    entityRef: `component:default/${entity}`,
+    fromVersion: '2.3.0',
+    outcome,
+    ...extra,
+  });
+  for (const run of [
+    {
+      templateRef: 'template:default/api-service',
+      toVersion: '2.5.0',
+      scope: { owner: 'group:default/orders' },
+      results: [
+        upgraded('orders-api', 'opened', {
+          url: 'https://github.com/acme/orders-api/pull/41',
+          branch: 'paved-road/upgrade-api-service-2.5.0',
+        }),
+        upgraded('payments-api', 'failed', {
+          reason: 'canary-unreadable: the merge failed',
+          branch: 'canary-unreadable',
+        }),
+        upgraded('checkout-api', 'conflicted', {
+          url: 'https://github.com/acme/canary-unreadable/pull/1',
+          conflicts: 3,
+        }),
+      ],
+    },
+    {
+      templateRef: 'template:default/api-service',
+      toVersion: '2.5.1',
+      scope: { system: 'system:default/payments' },
+      results: [upgraded('orders-api', 'current')],
+    },
+    {
+      templateRef: 'template:default/api-service',
+      toVersion: '2.5.0',
+      results: [
+        upgraded('payments-api', 'opened', {
+          url: 'https://github.com/acme/canary-unreadable/pull/2',
+        }),
+      ],
+    },
+  ]) {
+    await expectStatus(backend, 201, 'POST', '/upgrade-runs', run);
+  }
   await expectStatus(backend, 200, 'POST', '/evaluate', {});
 }
 
@@ -222,6 +268,12 @@ export async function loadRealistic(
       '1.0.0-rc.1',
       'v2.3.0',
     ],
+    upgradeRunIds: (
+      JSON.parse(
+        (await expectStatus(backend, 200, 'GET', '/upgrade-runs?limit=500'))
+          .body,
+      ).items as Array<{ id: string }>
+    ).map(r => r.id),
     etags: [scorecardsRes.headers.etag, aggregates.headers.etag].filter(
       (v): v is string => typeof v === 'string',
     ),

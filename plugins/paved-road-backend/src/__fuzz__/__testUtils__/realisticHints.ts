@@ -47,6 +47,10 @@ export function realisticHints(realistic: Realistic): Record<string, Hint> {
       { $foo: 1 },
     ),
   };
+  const version: Hint = {
+    valid: fc.constantFrom(...realistic.templateVersions),
+    wrong: fc.constantFrom('2.3', 'latest', 'v', '01.2.3', '2.3.0.1', '2.3.0-'),
+  };
   const scorecardId: Hint = {
     valid: fc.constantFrom(...realistic.scorecardIds),
     wrong: fc.constantFrom('unknown-scorecard', 'Golden-Path-Adoption', ''),
@@ -94,16 +98,56 @@ export function realisticHints(realistic: Realistic): Record<string, Hint> {
         'entity',
       ),
     },
-    templateVersion: {
-      valid: fc.constantFrom(...realistic.templateVersions),
-      wrong: fc.constantFrom(
-        '2.3',
-        'latest',
-        'v',
-        '01.2.3',
-        '2.3.0.1',
-        '2.3.0-',
+    templateVersion: version,
+    // An upgrade run (POST /upgrade-runs): versions, where the upgrade was opened, and
+    // runs to read back.
+    toVersion: version,
+    fromVersion: version,
+    'RecordUpgradeRun.url': {
+      valid: fc.constantFrom(
+        'https://github.com/acme/orders-api/pull/12',
+        'http://git.example.com/acme/worker/-/merge_requests/3',
+        'file:///srv/paved-road/repos/orders-api',
       ),
+      wrong: fc.constantFrom(
+        ['javascript', 'alert(1)'].join(':'),
+        'ftp://x',
+        '//evil.example',
+        'github.com/acme/orders-api/pull/12',
+        'https://github.com/acme/orders api/pull/12',
+        'data:text/html,x',
+      ),
+    },
+    branch: {
+      valid: fc.constantFrom(
+        'paved-road/upgrade-api-service-2.4.0',
+        'main',
+        'release/2.4',
+      ),
+      wrong: fc.constantFrom(
+        'a..b',
+        '-x',
+        'x.lock',
+        'a b',
+        'x/',
+        '@',
+        'a@{b}',
+        '.hidden',
+        'a//b',
+      ),
+    },
+    reason: { valid: prose },
+    'GetUpgradeRun.id': {
+      valid: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: realistic.upgradeRunIds.length
+            ? fc.constantFrom(...realistic.upgradeRunIds)
+            : fc.uuid(),
+        },
+        { weight: 1, arbitrary: fc.uuid() },
+      ),
+      wrong: fc.constantFrom('run-1', '0', 'not-a-uuid', ''),
     },
     hoursSaved: {
       type: 'number',

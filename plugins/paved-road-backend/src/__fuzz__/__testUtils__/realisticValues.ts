@@ -26,6 +26,8 @@ export interface Realistic {
   types: string[];
   lifecycles: string[];
   templateVersions: string[];
+  /** Ids of the recorded upgrade runs. */
+  upgradeRunIds: string[];
   /** ETags the backend answered with. */
   etags: string[];
 }

@@ -141,7 +141,8 @@ const complete: RepositoryFacts = {
  * the repository fact source's output once it exists.
  */
 export const exampleRepositoryFacts: Record<string, RepositoryFacts> = {
-  'orders-api': complete,
+  // The api-service golden path's output, alert rules included.
+  'orders-api': { ...complete, alerts: { present: true } },
   'search-indexer': complete,
   'payments-api': {
     ...complete,

@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -10,6 +10,7 @@ import {
   scorecardDefinitions,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { scaffolderRouteRef } from '../../routes';
 import { EntityScorecardsCard } from './EntityScorecardsCard';
 
 describe('EntityScorecardsCard', () => {
@@ -52,6 +53,77 @@ describe('EntityScorecardsCard', () => {
       screen.getAllByRole('link', { name: 'API service' })[0],
     ).toHaveAttribute('href', '/catalog/default/template/api-service');
     expect(requests).toBe(1);
+  });
+
+  describe('the upgrade link of the drift warning', () => {
+    const upgradeLink = 'Upgrade with a pull request';
+    // The scaffolder's page of template:default/upgrade-service, its form's `entity`
+    // prefilled with {"entity":"component:default/orders-api"}, URL-encoded.
+    const upgradeHref =
+      '/create/templates/default/upgrade-service?formData=%7B%22entity%22%3A%22component%3Adefault%2Forders-api%22%7D';
+    const withDrift = (drift: 'current' | 'minor' | 'major') =>
+      server.use(
+        http.get(entityUrl, () =>
+          HttpResponse.json({
+            ...ordersResults,
+            entity: { ...ordersResults.entity!, drift },
+          }),
+        ),
+      );
+
+    it.each(['minor', 'major'] as const)(
+      'opens the upgrade template with the entity preselected (%s drift)',
+      async drift => {
+        withDrift(drift);
+        await renderWithApis(<EntityScorecardsCard />, {
+          entity: ordersApi,
+          mountedRoutes: { '/create': scaffolderRouteRef },
+        });
+        const alert = await screen.findByRole('alert');
+        expect(alert).toHaveTextContent(
+          `Drift: a ${drift} release or more behind`,
+        );
+        const link = within(alert).getByRole('link', { name: upgradeLink });
+        expect(link).toHaveAttribute('href', upgradeHref);
+        const formData = new URL(
+          link.getAttribute('href')!,
+          'http://localhost',
+        ).searchParams.get('formData');
+        expect(JSON.parse(formData!)).toEqual({
+          entity: 'component:default/orders-api',
+        });
+      },
+    );
+
+    it('is left out when the app binds no scaffolder route', async () => {
+      withDrift('minor');
+      await renderWithApis(<EntityScorecardsCard />, { entity: ordersApi });
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent(
+        /Drift: a minor release or more behind of its template\. See the upgrade notes in the docs of API service\.$/,
+      );
+      expect(
+        within(alert).getByRole('link', { name: 'API service' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('link', { name: upgradeLink }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('is not offered to an entity on the latest version', async () => {
+      withDrift('current');
+      await renderWithApis(<EntityScorecardsCard />, {
+        entity: ordersApi,
+        mountedRoutes: { '/create': scaffolderRouteRef },
+      });
+      expect(
+        await screen.findByText('This entity is on the latest version.'),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('link', { name: upgradeLink }),
+      ).not.toBeInTheDocument();
+    });
   });
 
   it('says when no scorecard applies', async () => {

@@ -1,4 +1,4 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -10,6 +10,7 @@ import {
   PAVED_ROAD_ANNOTATIONS,
 } from '@paved-road/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
+import { scaffolderRouteRef } from '../../routes';
 
 const DRIFT_TEXT: Record<string, string> = {
   current: 'on the latest version',
@@ -19,9 +20,23 @@ const DRIFT_TEXT: Record<string, string> = {
   ahead: 'ahead of the latest version',
 };
 
+/** The Software Template that upgrades a service to its golden path's latest release. */
+const UPGRADE_TEMPLATE = { namespace: 'default', name: 'upgrade-service' };
+
+/**
+ * The scaffolder's page of the upgrade template with the form's `entity` prefilled (the
+ * scaffolder reads the initial form values from the `formData` query parameter, as JSON).
+ */
+function upgradeTemplateUrl(scaffolderRoot: string, entityRef: string) {
+  const formData = encodeURIComponent(JSON.stringify({ entity: entityRef }));
+  const root = scaffolderRoot.replace(/\/+$/, '');
+  return `${root}/templates/${UPGRADE_TEMPLATE.namespace}/${UPGRADE_TEMPLATE.name}?formData=${formData}`;
+}
+
 /**
  * Where the entity came from: its golden-path template, the version it uses, the
- * template's latest version and a drift warning linking to the template.
+ * template's latest version and a drift warning linking to the template and, when the
+ * app binds the scaffolder route, to the upgrade template with the entity preselected.
  */
 export function ProvenanceSummary(props: {
   evaluated: EvaluatedEntity | null;
@@ -31,6 +46,7 @@ export function ProvenanceSummary(props: {
   const theme = useTheme();
   const catalogApi = useApi(catalogApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
+  const scaffolderRoute = useRouteRef(scaffolderRouteRef);
   const templateRef =
     evaluated?.templateRef ??
     annotations[PAVED_ROAD_ANNOTATIONS.sourceTemplate];
@@ -64,6 +80,13 @@ export function ProvenanceSummary(props: {
       {template?.metadata.title ?? parsed.name}
     </Link>
   );
+  const upgradeUrl =
+    behind && evaluated && scaffolderRoute
+      ? upgradeTemplateUrl(
+          scaffolderRoute(),
+          stringifyEntityRef(parseEntityRef(evaluated.entityRef)),
+        )
+      : undefined;
 
   return (
     <Box>
@@ -88,6 +111,12 @@ export function ProvenanceSummary(props: {
           <Typography variant="body2" style={{ marginLeft: 4 }}>
             Drift: {DRIFT_TEXT[drift!]} of its template. See the upgrade notes
             in the docs of {templateLink}.
+            {upgradeUrl && (
+              <>
+                {' '}
+                <Link to={upgradeUrl}>Upgrade with a pull request</Link>
+              </>
+            )}
           </Typography>
         </Box>
       )}

@@ -18,7 +18,7 @@ export interface GoldenPath {
   template: Record<string, any>;
 }
 
-/** templates/<name>.yaml: every golden-path template, as catalog-info.yaml lists them. */
+/** templates/<name>.yaml: every golden-path template (tagged `golden-path`), as catalog-info.yaml lists them. */
 export async function loadGoldenPaths(): Promise<GoldenPath[]> {
   const found: GoldenPath[] = [];
   for (const file of (await fs.readdir(templatesDir)).sort()) {
@@ -26,7 +26,13 @@ export async function loadGoldenPaths(): Promise<GoldenPath[]> {
     const template = yaml.parse(
       await fs.readFile(path.join(templatesDir, file), 'utf8'),
     );
-    if (template?.kind !== 'Template') continue;
+    // Golden paths only: templates/ also holds the upgrade template.
+    if (
+      template?.kind !== 'Template' ||
+      !template.metadata?.tags?.includes('golden-path')
+    ) {
+      continue;
+    }
     found.push({ name: template.metadata.name, dir: templatesDir, template });
   }
   return found;

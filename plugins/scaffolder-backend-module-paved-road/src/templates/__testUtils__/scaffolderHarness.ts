@@ -69,6 +69,8 @@ export async function startScaffolder(
     entities?: Entity[];
     features?: BackendFeature[];
     reposDir?: string;
+    /** Replaces the config (which sets only `pavedRoad.publishLocal.directory`). */
+    config?: { [key: string]: any };
   } = {},
 ) {
   const reposDir =
@@ -96,7 +98,9 @@ export async function startScaffolder(
         ],
       }),
       mockServices.rootConfig.factory({
-        data: { pavedRoad: { publishLocal: { directory: reposDir } } },
+        data: options.config ?? {
+          pavedRoad: { publishLocal: { directory: reposDir } },
+        },
       }),
       ...(options.features ?? []),
     ],

@@ -1,7 +1,8 @@
 // OpenTelemetry tracing and metrics. Preloaded before the app (`node --require
-// ./dist/tracing.js dist/main.js`) so the instrumentations patch http, express{% if values.needsDatabase %}, pg{% endif %}{% if values.needsQueue %},
-// kafkajs{% endif %} and pino before anything loads them. main.ts imports it first as well, which is a
-// no-op when it was preloaded.
+// ./dist/tracing.js dist/main.js`) so the instrumentations patch http, express{% if values.needsDatabase %}, pg{% endif %} and
+// pino before anything loads them. main.ts imports it first as well, which is a no-op when
+// it was preloaded.{% if values.needsQueue %} The Kafka client has no instrumentation: src/events.ts puts the trace
+// context in each event's headers itself, through the W3C propagator the SDK registers.{% endif %}
 //
 // Everything is configured with the standard OTEL_* environment variables (see
 // k8s/deployment.yaml). Nothing starts unless OTEL_EXPORTER_OTLP_ENDPOINT is set, so

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 
 /**
  * The consume loop's heartbeat. The Kafka transport calls `beat()` whenever the loop shows
- * it is alive: each fetch (kafkajs fetches every few seconds even when the topic is idle),
- * group heartbeat, message, retry backoff step, and while it reconnects after a broker
- * error. A loop that stops beating (a handler that never returns, a deadlock) makes
- * /healthz fail, and Kubernetes restarts the pod.
+ * it is alive: each fetch (the client fetches every few seconds even when the topic is
+ * idle) and group heartbeat while no message is in hand, each message and retry backoff
+ * step, and while it reconnects after a broker error. A loop that stops beating (a handler
+ * that never returns, a deadlock) makes /healthz fail, and Kubernetes restarts the pod.
  */
 export class Liveness {
   private last: number;

@@ -1,18 +1,23 @@
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type LogEntry, type Producer, type RetryOptions } from 'kafkajs';
 import type { Config } from './config';
 import type { Liveness } from './health';
+import {
+  Consumer,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  ProduceAcks,
+  Producer,
+  stringDeserializers,
+  stringSerializers,
+  type ClientOptions,
+  type TextConsumer,
+  type TextMessage,
+  type TextMessagesStream,
+  type TextProducer,
+} from './kafka-client';
 import type { Logger } from './logger';
+import { inConsumerSpan, inProducerSpan } from './message-tracing';
 import { backoffDelay } from './processor';
 import type { IncomingMessage, MessageCallback, OutgoingMessage, Transport } from './transport';
-
-function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined || v === null) continue;
-    out[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
-  }
-  return out;
-}
 
 /**
  * Errors that restarting the consumer cannot fix: the worker exits non-zero and Kubernetes
@@ -20,8 +25,9 @@ function headersToStrings(headers: Record<string, unknown> | undefined): Record<
  * fixed ACLs or a rotated `-kafka` secret. Everything else a broker restart or a
  * rebalance causes (connection errors, NOT_COORDINATOR, LEADER_NOT_AVAILABLE,
  * REBALANCE_IN_PROGRESS, request timeouts, retries exhausted...) restarts the consumer.
+ * Kafka protocol errors are named by their `apiId`, the client's own by their `code`.
  */
-const FATAL_ERROR_TYPES = new Set([
+const FATAL_ERRORS = new Set([
   'TOPIC_AUTHORIZATION_FAILED',
   'GROUP_AUTHORIZATION_FAILED',
   'CLUSTER_AUTHORIZATION_FAILED',
@@ -29,24 +35,38 @@ const FATAL_ERROR_TYPES = new Set([
   'SASL_AUTHENTICATION_FAILED',
   'UNSUPPORTED_SASL_MECHANISM',
   'ILLEGAL_SASL_STATE',
+  'PLT_KFK_AUTHENTICATION',
 ]);
-const FATAL_ERROR_NAMES = new Set(['KafkaJSSASLAuthenticationError']);
 const UNKNOWN_TOPIC = 'UNKNOWN_TOPIC_OR_PARTITION';
 
-type KafkaJsError = Error & { type?: string; cause?: unknown; errors?: unknown[] };
+type KafkaError = Error & { code?: string; apiId?: string; cause?: unknown; errors?: unknown[] };
 
-/** The error and everything it wraps: kafkajs nests causes (retries exceeded > connection error). */
-export function errorChain(error: unknown): KafkaJsError[] {
-  const chain: KafkaJsError[] = [];
+/** The error and everything it wraps: the client nests causes (retries exhausted > each attempt's error). */
+export function errorChain(error: unknown): KafkaError[] {
+  const chain: KafkaError[] = [];
   const queue: unknown[] = [error];
-  while (queue.length > 0 && chain.length < 20) {
+  while (queue.length > 0 && chain.length < 50) {
     const e = queue.shift();
     if (!(e instanceof Error) || chain.includes(e)) continue;
-    const k = e as KafkaJsError;
+    const k = e as KafkaError;
     chain.push(k);
     queue.push(k.cause, ...(Array.isArray(k.errors) ? k.errors : []));
   }
   return chain;
+}
+
+/**
+ * What went wrong, for logs: each distinct error code in the chain, leaving out the
+ * wrappers ("retries exhausted", "response with errors"): NOT_COORDINATOR, PLT_KFK_NETWORK...
+ */
+export function kafkaErrorCodes(error: unknown): string[] {
+  const causes = errorChain(error).filter((e) => !(Array.isArray(e.errors) && e.errors.length > 0));
+  return [...new Set(causes.map((e) => (isUnknownTopic(e) ? UNKNOWN_TOPIC : (e.apiId ?? e.code ?? e.name))))];
+}
+
+/** The client reports a subscribed topic missing from the cluster as "Unknown topic <name>." */
+function isUnknownTopic(e: KafkaError): boolean {
+  return e.apiId === UNKNOWN_TOPIC || (e.code === 'PLT_KFK_USER' && e.message.startsWith('Unknown topic '));
 }
 
 export interface KafkaTransportOptions {
@@ -62,8 +82,11 @@ export interface KafkaTransportOptions {
   restartMaxDelayMs?: number;
   /** How long connecting and joining the group may take while liveness is held up. */
   startTimeoutMs?: number;
-  /** kafkajs settings to override (tests shorten timeouts and retries). */
-  kafka?: Partial<KafkaConfig>;
+  /**
+   * Client settings to override (tests shorten timeouts and retries). The idempotent DLQ
+   * producer takes `retries` below 2 as "retry forever".
+   */
+  kafka?: Partial<ClientOptions>;
 }
 
 type TransportConfig = Pick<
@@ -71,35 +94,30 @@ type TransportConfig = Pick<
   'kafkaBrokers' | 'kafkaTls' | 'kafkaCa' | 'kafkaSasl' | 'topic' | 'consumerGroup' | 'serviceName' | 'unknownTopicGraceMs'
 >;
 
-const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
 /**
- * kafkajs consumer (at-least-once: offsets commit after the callback resolves) plus the
- * DLQ producer, supervised: when the consumer stops on an error (kafkajs gives up after
- * its retries and emits CRASH), it is restarted with backoff, for as long as the error is
- * routine. Fatal errors (authorization, authentication, a topic still missing after
- * KAFKA_UNKNOWN_TOPIC_GRACE_SECONDS) are logged and handed to `onFatal`.
+ * Kafka consumer (at-least-once: a message's offset is committed after the callback
+ * resolves) plus the DLQ producer, supervised: when the consumer stops on an error (the
+ * client gives up after its retries), a new one is started with backoff, for as long as
+ * the error is routine. Fatal errors (authorization, authentication, a topic still missing
+ * after KAFKA_UNKNOWN_TOPIC_GRACE_SECONDS) are logged and handed to `onFatal`.
  */
 export class KafkaTransport implements Transport {
-  private readonly kafka: Kafka;
-  private readonly producer: Producer;
-  private readonly retry: RetryOptions = { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000 };
+  private readonly client: ClientOptions;
+  private readonly producer: TextProducer;
   private readonly onFatal: (error: Error, reason: string) => void;
   private readonly restartBaseDelayMs: number;
   private readonly restartMaxDelayMs: number;
   private readonly startTimeoutMs: number;
-  private consumer?: Consumer;
+  private consumer?: TextConsumer;
+  private stream?: TextMessagesStream;
   private ready = false;
   private stopping = false;
+  /** A message is being handled: only the handler's progress counts for liveness then. */
+  private inHand = false;
   private supervisor?: Promise<void>;
   private signalStopped!: () => void;
   private readonly stopped = new Promise<void>((resolve) => (this.signalStopped = resolve));
-  /** Liveness is held up until then while kafkajs connects, joins or the restart backoff runs. */
+  /** Liveness is held up until then while the client connects, joins or the restart backoff runs. */
   private guardedUntil = 0;
   private unknownTopicSince?: number;
   private consecutiveFailures = 0;
@@ -119,27 +137,23 @@ export class KafkaTransport implements Transport {
     this.restartBaseDelayMs = options.restartBaseDelayMs ?? 1_000;
     this.restartMaxDelayMs = options.restartMaxDelayMs ?? 30_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 5 * 60_000;
-    const kafkaLogger = logger.child({ component: 'kafkajs' });
-    this.kafka = new Kafka({
+    this.client = {
       clientId: config.serviceName,
-      brokers: config.kafkaBrokers,
+      bootstrapBrokers: config.kafkaBrokers,
       // KAFKA_CA_FILE: trust the cluster's CA (the system store does not know it).
-      ssl: config.kafkaTls ? (config.kafkaCa ? { ca: [config.kafkaCa.pem] } : true) : false,
-      sasl: config.kafkaSasl ? { mechanism: 'scram-sha-512', ...config.kafkaSasl } : undefined,
-      logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ namespace, level, log }: LogEntry) => {
-          const fields: Record<string, unknown> = { ...log, namespace };
-          delete fields.message;
-          delete fields.timestamp;
-          delete fields.logger;
-          kafkaLogger[KAFKAJS_LEVELS[level] ?? 'info'](fields, log.message);
-        },
-      retry: this.retry,
+      ...(config.kafkaTls ? { tls: config.kafkaCa ? { ca: [config.kafkaCa.pem] } : {} } : {}),
+      ...(config.kafkaSasl ? { sasl: { mechanism: 'SCRAM-SHA-512' as const, ...config.kafkaSasl } } : {}),
+      // Each request is retried 3 times, about 1 s apart doubling (with jitter), which rides
+      // out a broker restart or a leader election. Retries nest when joining the group (the
+      // join retries finding the coordinator, which retries its requests), so a cluster that
+      // stays unreachable stops the consumer after a minute or two: it is restarted, and logged.
+      retries: 3,
+      retryDelay: (_client, _operation, attempt) => backoffDelay(attempt - 1, 1_000, 10_000),
       ...options.kafka,
-    });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    };
+    // Idempotent: acks from all in-sync replicas and one request in flight, so the client's
+    // retries neither duplicate nor reorder dead-lettered messages.
+    this.producer = new Producer({ ...this.client, idempotent: true, serializers: stringSerializers });
   }
 
   async start(onMessage: MessageCallback): Promise<void> {
@@ -152,7 +166,12 @@ export class KafkaTransport implements Transport {
   }
 
   async send(topic: string, message: OutgoingMessage): Promise<void> {
-    await this.producer.send({ topic, acks: -1, messages: [message] });
+    await inProducerSpan(topic, message.headers, (headers) =>
+      this.producer.send({
+        acks: ProduceAcks.ALL,
+        messages: [{ topic, key: message.key ?? undefined, value: message.value ?? undefined, headers }],
+      }),
+    );
   }
 
   isReady(): boolean {
@@ -163,12 +182,17 @@ export class KafkaTransport implements Transport {
     this.stopping = true;
     this.ready = false;
     this.signalStopped();
+    // Idle: wake the consume loop (or stop connecting). Busy: the loop stops after the
+    // message in hand is handled and its offset committed.
+    if (!this.inHand) {
+      const closing = this.stream ? this.stream.close() : this.consumer?.close(true);
+      await closing?.catch(() => undefined);
+    }
     try {
-      // Waits for the message in hand, commits its offset, leaves the group.
-      await this.consumer?.disconnect();
-    } finally {
-      await this.producer.disconnect();
+      // The consumer leaves the group once its loop ends.
       await this.supervisor;
+    } finally {
+      await this.producer.close();
     }
   }
 
@@ -176,7 +200,15 @@ export class KafkaTransport implements Transport {
     this.options.liveness?.beat();
   }
 
-  /** Holds liveness up for `ms` (kafkajs reports nothing while it connects or retries). */
+  /** A fetch or group heartbeat: proof of life, unless a handler holds the loop. */
+  private idleBeat(): void {
+    if (!this.inHand) this.beat();
+  }
+
+  /**
+   * Holds liveness up for `ms` while no message is in hand (the client reports nothing
+   * while it connects, retries or re-joins the group).
+   */
   private guard(ms: number): void {
     this.guardedUntil = Date.now() + ms;
     this.beat();
@@ -185,7 +217,7 @@ export class KafkaTransport implements Transport {
   private async supervise(onMessage: MessageCallback, started: () => void): Promise<void> {
     const tickMs = Math.max(20, Math.min(1_000, (this.options.liveness?.maxAgeMs ?? 60_000) / 4));
     const ticker = setInterval(() => {
-      if (Date.now() < this.guardedUntil) this.beat();
+      if (Date.now() < this.guardedUntil) this.idleBeat();
     }, tickMs);
     ticker.unref();
     try {
@@ -193,10 +225,11 @@ export class KafkaTransport implements Transport {
         const error = await this.runConsumer(onMessage, started);
         if (this.stopping || !error) break;
         const reason = this.fatalReason(error);
+        const kafkaErrors = kafkaErrorCodes(error);
         if (reason) {
           this.ready = false;
           this.logger.fatal(
-            { err: error, reason, topic: this.config.topic, group: this.config.consumerGroup },
+            { err: error, kafkaErrors, reason, topic: this.config.topic, group: this.config.consumerGroup },
             `Kafka consumer stopped on a fatal error (${reason}): exiting so Kubernetes restarts the pod`,
           );
           this.stopping = true;
@@ -206,7 +239,7 @@ export class KafkaTransport implements Transport {
         const delay = backoffDelay(this.consecutiveFailures++, this.restartBaseDelayMs, this.restartMaxDelayMs);
         this.restarts++;
         this.logger.warn(
-          { err: error, restartInMs: delay, consecutiveFailures: this.consecutiveFailures },
+          { err: error, kafkaErrors, restartInMs: delay, consecutiveFailures: this.consecutiveFailures },
           'Kafka consumer stopped on a routine error: restarting it',
         );
         this.guard(delay + this.startTimeoutMs);
@@ -218,88 +251,104 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  /** Runs one kafkajs consumer until it crashes (resolves with the error) or stop() (undefined). */
+  /** Runs one consumer until it fails (resolves with the error) or stop() (undefined). */
   private async runConsumer(onMessage: MessageCallback, started: () => void): Promise<Error | undefined> {
     this.guard(this.startTimeoutMs);
-    const consumer = this.kafka.consumer({
+    const consumer: TextConsumer = new Consumer({
+      ...this.client,
       groupId: this.config.consumerGroup,
+      deserializers: stringDeserializers,
       sessionTimeout: 45_000,
       heartbeatInterval: 3_000,
-      // kafkajs must not restart by itself: restarts are decided here, for every error.
-      retry: { ...this.retry, ...this.options.kafka?.retry, restartOnFailure: async () => false },
+      // Each offset is committed once its message is handled (below), never on a timer.
+      autocommit: false,
+      // Buffer at most one fetch response ahead: messages are handled one at a time anyway.
+      highWaterMark: 1,
     });
     this.consumer = consumer;
-    const crashed = new Promise<Error>((resolve) => {
-      consumer.on(consumer.events.CRASH, (e) => {
-        this.ready = false;
-        resolve(e.payload.error);
-      });
+    let failure: Error | undefined;
+    // A re-join after a rebalance that fails for good: end this consumer, a new one starts.
+    consumer.on('error', (error) => {
+      failure ??= error;
+      this.stream?.destroy(error);
     });
-    const { GROUP_JOIN, REBALANCING, STOP, DISCONNECT } = consumer.events;
-    consumer.on(GROUP_JOIN, (e) => {
+    consumer.on('consumer:group:join', ({ memberId, generationId, assignments }) => {
       this.ready = true;
       this.guardedUntil = 0;
       this.consecutiveFailures = 0;
-      if ((e.payload.memberAssignment[this.config.topic] ?? []).length > 0) this.unknownTopicSince = undefined;
+      if (assignments?.some((a) => a.topic === this.config.topic)) this.unknownTopicSince = undefined;
       this.beat();
-      this.logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
-      started();
+      this.logger.info({ memberId, generationId, assignments }, 'joined consumer group');
     });
-    // A rebalance re-joins the group: up to the rebalance timeout without fetches.
-    consumer.on(REBALANCING, () => this.guard(this.startTimeoutMs));
-    for (const event of [STOP, DISCONNECT]) consumer.on(event, () => (this.ready = false));
-    const alive = consumer.events;
-    for (const event of [
-      alive.FETCH_START,
-      alive.FETCH,
-      alive.HEARTBEAT,
-      alive.START_BATCH_PROCESS,
-      alive.END_BATCH_PROCESS,
-      alive.COMMIT_OFFSETS,
-      alive.REQUEST_TIMEOUT,
-    ]) {
-      consumer.on(event, () => this.beat());
-    }
+    // A rebalance re-joins the group in the background: up to the rebalance timeout.
+    consumer.on('consumer:group:rebalance', () => this.guard(this.startTimeoutMs));
+    // Group heartbeats run in the background, every heartbeatInterval.
+    consumer.on('consumer:heartbeat:end', () => this.idleBeat());
+    consumer.on('consumer:heartbeat:error', ({ error }) =>
+      this.logger.warn({ err: error, kafkaErrors: kafkaErrorCodes(error) }, 'consumer group heartbeat failed'),
+    );
 
     try {
-      await this.producer.connect();
-      await consumer.connect();
-      // A new group starts from the oldest retained message rather than skipping the backlog.
-      await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
-      await consumer.run({
-        autoCommit: true,
-        partitionsConsumedConcurrently: 1,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const incoming: IncomingMessage = {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: headersToStrings(message.headers as Record<string, unknown> | undefined),
-          };
-          this.beat();
-          await onMessage(incoming, async () => {
-            this.beat();
-            await heartbeat();
-          });
-          this.beat();
-        },
+      const stream = await consumer.consume({
+        topics: [this.config.topic],
+        // Resume from the group's committed offsets; a new group starts from the oldest
+        // retained message rather than skipping the backlog.
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: MessagesStreamFallbackModes.EARLIEST,
       });
-    } catch (err) {
+      this.stream = stream;
+      // Every fetch answers within maxWaitTime (5 s), even when the topic is idle.
+      stream.on('fetch', () => this.idleBeat());
       if (this.stopping) return undefined;
-      await consumer.disconnect().catch(() => undefined);
-      return err instanceof Error ? err : new Error(String(err));
+      started();
+      for await (const message of stream as AsyncIterable<TextMessage>) {
+        if (this.stopping || failure) break;
+        // After a rebalance, messages fetched before it may be from partitions now assigned
+        // to another member, which delivers them from the last committed offset.
+        if (!isAssigned(consumer, message)) continue;
+        await this.handle(message, stream, onMessage);
+        if (this.stopping) break;
+      }
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    } finally {
+      this.ready = false;
+      this.stream = undefined;
+      // Leaves the group, so its partitions move to the other members at once.
+      await consumer.close(true).catch(() => undefined);
     }
-    return Promise.race([crashed, this.stopped.then(() => undefined)]);
+    if (this.stopping) return undefined;
+    return failure ?? new Error('the Kafka message stream ended');
+  }
+
+  /** Hands one message to the callback, in its trace, then commits its offset. */
+  private async handle(message: TextMessage, stream: TextMessagesStream, onMessage: MessageCallback): Promise<void> {
+    const incoming: IncomingMessage = {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset.toString(),
+      key: message.key ?? null,
+      value: message.value ?? null,
+      headers: Object.fromEntries(message.headers),
+    };
+    this.inHand = true;
+    this.beat();
+    try {
+      // The callback's heartbeats (retries, backoff) show that a long handling progresses.
+      await inConsumerSpan(incoming, this.config.consumerGroup, () => onMessage(incoming, async () => this.beat()));
+      await commit(message, stream);
+    } finally {
+      this.inHand = false;
+    }
+    this.beat();
   }
 
   /** Why `error` is fatal, or undefined when restarting the consumer is the cure. */
   private fatalReason(error: Error): string | undefined {
     const chain = errorChain(error);
-    const fatal = chain.find((e) => (e.type && FATAL_ERROR_TYPES.has(e.type)) || FATAL_ERROR_NAMES.has(e.name));
-    if (fatal) return fatal.type ?? fatal.name;
-    if (chain.some((e) => e.type === UNKNOWN_TOPIC)) {
+    const fatal = chain.map((e) => e.apiId ?? e.code).find((code) => code !== undefined && FATAL_ERRORS.has(code));
+    if (fatal) return fatal;
+    if (chain.some(isUnknownTopic)) {
       const since = (this.unknownTopicSince ??= Date.now());
       if (Date.now() - since >= this.config.unknownTopicGraceMs) {
         return `${UNKNOWN_TOPIC}: topic ${this.config.topic} still unknown after ${Math.round((Date.now() - since) / 1000)} s`;
@@ -307,4 +356,19 @@ export class KafkaTransport implements Transport {
     }
     return undefined;
   }
+}
+
+function isAssigned(consumer: TextConsumer, message: TextMessage): boolean {
+  return consumer.assignments?.some((a) => a.topic === message.topic && a.partitions.includes(message.partition)) ?? false;
+}
+
+/** Commits `message`'s offset, or fails when the stream ends first (a re-join that failed). */
+function commit(message: TextMessage, stream: TextMessagesStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const ended = () => reject(new Error('the consumer stopped before the offset was committed'));
+    stream.once('close', ended);
+    Promise.resolve(message.commit())
+      .then(resolve, reject)
+      .finally(() => stream.off('close', ended));
+  });
 }

@@ -1,7 +1,9 @@
 // OpenTelemetry tracing and metrics. Preloaded before the app (`node --require
-// ./dist/tracing.js dist/main.js`) so the instrumentations patch kafkajs and pino before
-// anything loads them: consumer spans continue the producer's trace from the message
-// headers. main.ts imports it first as well, which is a no-op when it was preloaded.
+// ./dist/tracing.js dist/main.js`) so the instrumentations patch pino (trace ids in log
+// lines) before anything loads it. main.ts imports it first as well, which is a no-op when
+// it was preloaded. The Kafka client has no instrumentation: the transport continues the
+// producer's trace from the message headers itself (src/message-tracing.ts), through the
+// W3C trace-context propagator the SDK registers here.
 //
 // Everything is configured with the standard OTEL_* environment variables (see
 // k8s/deployment.yaml). Nothing starts unless OTEL_EXPORTER_OTLP_ENDPOINT is set, so

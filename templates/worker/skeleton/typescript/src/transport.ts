@@ -14,7 +14,10 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
-/** Keeps the consumer's group membership alive during long processing (retries, backoff). */
+/**
+ * Reports that a long handling (retries, backoff) still progresses, which keeps /healthz
+ * healthy meanwhile. Group membership needs nothing: its heartbeats run in the background.
+ */
 export type Heartbeat = () => Promise<void>;
 
 /**

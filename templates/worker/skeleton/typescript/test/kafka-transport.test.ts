@@ -10,12 +10,13 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config';
 import { createHealthServer, Liveness } from '../src/health';
 import { KafkaTransport, type KafkaTransportOptions } from '../src/kafka-transport';
-import { ApiKey, ErrorCode, FakeKafkaBroker } from './fake-kafka-broker';
+import { ApiKey, ErrorCode, FakeKafkaBroker } from './fake-kafka-broker/broker';
 
 /*
- * The real KafkaTransport and the real kafkajs client against FakeKafkaBroker, a broker we
- * control: kafkajs itself produces the connection errors, exhausted retries, protocol
- * errors and CRASH events a broker restart or an ACL mistake causes.
+ * The real KafkaTransport and the real Kafka client (@platformatic/kafka) against
+ * FakeKafkaBroker, a broker we control that speaks the Kafka protocol: the client itself
+ * produces the connection errors, exhausted retries and protocol errors a broker restart,
+ * a rebalance or an ACL mistake causes.
  */
 
 const TOPIC = 'transport-test.events.v1';
@@ -35,14 +36,19 @@ interface LogLine {
   level: string;
   message: string;
   reason?: string;
-  err?: { type?: string; message?: string };
+  err?: { message?: string };
+  kafkaErrors?: string[];
 }
 
-/** Short kafkajs timeouts and retries, so that kafkajs gives up (and crashes) within a second. */
+/**
+ * Short client timeouts and retries, so that the client gives up (and the consumer stops)
+ * within a second. Its retries nest (joining the group retries finding the coordinator,
+ * which retries its own requests), so one retry here is already four attempts.
+ */
 const FAST: KafkaTransportOptions = {
   restartBaseDelayMs: 50,
   restartMaxDelayMs: 300,
-  kafka: { connectionTimeout: 300, requestTimeout: 2_000, retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 200 } },
+  kafka: { connectTimeout: 300, requestTimeout: 2_000, retries: 1, retryDelay: 50 },
 };
 
 function setup(
@@ -83,8 +89,9 @@ function setup(
   return { transport, logs, exits, seen, started, stop };
 }
 
+/** The Kafka error codes of each routine error the consumer was restarted on. */
 const restartedOn = (logs: LogLine[]) =>
-  logs.filter((l) => l.message === 'Kafka consumer stopped on a routine error: restarting it').map((l) => l.err?.type);
+  logs.filter((l) => l.message === 'Kafka consumer stopped on a routine error: restarting it').flatMap((l) => l.kafkaErrors ?? []);
 
 describe('KafkaTransport through routine broker trouble', () => {
   it('keeps consuming through a broker restart, a moving coordinator and rebalances', async (t) => {
@@ -94,44 +101,55 @@ describe('KafkaTransport through routine broker trouble', () => {
     const liveness = new Liveness(1_000);
     const { transport, logs, exits, seen, started, stop } = setup(t, broker, { liveness });
     try {
-      // kafkajs cannot connect: KafkaJSConnectionError, its retries run out, over and over.
-      for (let i = 0; i < 15; i++) {
+      // The client cannot connect: network errors, its retries run out, over and over.
+      for (let i = 0; i < 100 && transport.restarts < 2; i++) {
         await sleep(100);
         assert.ok(liveness.isAlive(), 'reconnecting is the consume loop working: liveness holds');
       }
       assert.equal(transport.isReady(), false);
       assert.ok(transport.restarts >= 2, `restarted ${transport.restarts} times`);
-      assert.ok(restartedOn(logs).some((type) => /Connection|NumberOfRetriesExceeded/.test(type ?? '')), 'connection errors');
+      assert.ok(restartedOn(logs).includes('PLT_KFK_NETWORK'), JSON.stringify(restartedOn(logs)));
 
-      // The broker is back, but the group coordinator moves and the group rebalances: kafkajs
-      // crashes with KafkaJSGroupCoordinatorNotFound (not restartable by kafkajs itself).
-      broker.failNext(ApiKey.FindCoordinator, ErrorCode.NOT_COORDINATOR, 8);
+      // The broker is back, but the group coordinator moves for longer than the client
+      // retries, the group is rebalancing, and the partition's leader is being elected.
+      broker.failNext(ApiKey.FindCoordinator, ErrorCode.NOT_COORDINATOR, 4);
       broker.failNext(ApiKey.JoinGroup, ErrorCode.REBALANCE_IN_PROGRESS, 2);
       broker.failNext(ApiKey.Metadata, ErrorCode.LEADER_NOT_AVAILABLE, 1);
       broker.up();
       await started;
       assert.equal(broker.pendingFaults(), 0);
-      assert.ok(restartedOn(logs).includes('KafkaJSGroupCoordinatorNotFound'), JSON.stringify(restartedOn(logs)));
+      assert.ok(restartedOn(logs).includes('NOT_COORDINATOR'), JSON.stringify(restartedOn(logs)));
 
       broker.produce(TOPIC, { n: 1 });
       await waitFor('message 1', () => seen.length === 1);
       await waitFor('offset 1 committed', () => broker.committed.get(`${TOPIC}/0`) === 1n);
       assert.ok(transport.isReady());
 
+      // Another member joins: the group rebalances, this one re-joins in a new generation,
+      // in the background: a rebalance does not restart the consumer.
+      const { generation } = broker.group;
+      const restarts = transport.restarts;
+      broker.failNext(ApiKey.Heartbeat, ErrorCode.REBALANCE_IN_PROGRESS, 1);
+      await waitFor('a new generation', () => broker.group.generation > generation);
+      broker.produce(TOPIC, { n: 2 });
+      await waitFor('offset 2 committed', () => broker.committed.get(`${TOPIC}/0`) === 2n);
+      assert.equal(transport.restarts, restarts);
+
       // The broker restarts while the worker consumes, and the coordinator answers late.
       broker.down();
       await sleep(700);
       assert.ok(liveness.isAlive());
       broker.failNext(ApiKey.Heartbeat, ErrorCode.NOT_COORDINATOR, 1);
-      broker.failNext(ApiKey.Fetch, ErrorCode.NOT_LEADER_FOR_PARTITION, 2);
+      broker.failNext(ApiKey.Fetch, ErrorCode.NOT_LEADER_OR_FOLLOWER, 2);
       broker.up();
-      broker.produce(TOPIC, { n: 2 });
-      await waitFor('message 2', () => seen.some((m) => JSON.stringify(m) === '{"n":2}'));
-      await waitFor('offset 2 committed', () => broker.committed.get(`${TOPIC}/0`) === 2n);
+      broker.produce(TOPIC, { n: 3 });
+      await waitFor('message 3', () => seen.some((m) => JSON.stringify(m) === '{"n":3}'));
+      await waitFor('offset 3 committed', () => broker.committed.get(`${TOPIC}/0`) === 3n);
       // At least once: a message whose commit the restart interrupted may come again.
-      assert.deepEqual([...new Set(seen.map((m) => JSON.stringify(m)))], ['{"n":1}', '{"n":2}']);
+      assert.deepEqual([...new Set(seen.map((m) => JSON.stringify(m)))], ['{"n":1}', '{"n":2}', '{"n":3}']);
       assert.deepEqual(exits, [], 'the worker never exited');
       assert.ok(!logs.some((l) => l.level === 'fatal'));
+      assert.deepEqual(broker.protocolErrors, []);
     } finally {
       await stop();
     }
@@ -217,7 +235,7 @@ describe('liveness', () => {
         handled.push(message.offset);
         if (message.offset === '0') await gate; // a handler that never returns
       });
-      // Idle: nothing to consume, but kafkajs keeps fetching (every maxWaitTime) and heartbeating.
+      // Idle: nothing to consume, but the client keeps fetching (every maxWaitTime) and heartbeating.
       for (let i = 0; i < 10; i++) {
         assert.equal((await healthz()).status, 200);
         await sleep(100);
@@ -237,6 +255,44 @@ describe('liveness', () => {
       release();
       server.close();
       await transport.stop();
+      await broker.close();
+    }
+  });
+});
+
+describe('stop', () => {
+  it('finishes the message in hand, commits its offset and leaves the group', async (t) => {
+    const broker = await FakeKafkaBroker.start();
+    broker.createTopic(TOPIC);
+    t.mock.method(process, 'exit', () => assert.fail('the worker must not exit'));
+    const transport = new KafkaTransport(
+      loadConfig({ KAFKA_BROKERS: broker.address, KAFKA_TLS: 'false', KAFKA_TOPIC: TOPIC, KAFKA_CONSUMER_GROUP: GROUP }),
+      pino({ level: 'silent' }),
+      FAST,
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    try {
+      await transport.start(async (message) => {
+        handled.push(message.offset);
+        await gate;
+      });
+      broker.produce(TOPIC, { n: 1 });
+      broker.produce(TOPIC, { n: 2 });
+      await waitFor('the first message in hand', () => handled.length === 1);
+      const stopping = transport.stop(); // SIGTERM
+      await sleep(300);
+      assert.equal(broker.committed.get(`${TOPIC}/0`), undefined, 'nothing committed before the handler returns');
+      assert.ok(broker.group.memberId, 'still in the group');
+      release();
+      await stopping;
+      assert.deepEqual(handled, ['0'], 'no message taken after stop()');
+      assert.equal(broker.committed.get(`${TOPIC}/0`), 1n);
+      assert.equal(broker.group.memberId, undefined, 'left the group');
+      assert.equal(transport.isReady(), false);
+    } finally {
+      release();
       await broker.close();
     }
   });

@@ -13,7 +13,7 @@ export const spec = {
     title: 'paved-road',
     version: '1',
     description:
-      "The Paved Road backend: scaffold events, fact sources and precomputed adoption scorecards. Mounted at /api/paved-road. Every route except /health needs user or service credentials. Results of an entity are only returned to callers who may read that entity (catalog.entity.read). Errors use Backstage's error body; a 400 names every offending parameter or field. Requests are validated against this document (src/schema/openapi/generated/router.ts is generated from it).",
+      "The Paved Road backend: scaffold events, template upgrade runs, fact sources and precomputed adoption scorecards. Mounted at /api/paved-road. Every route except /health needs user or service credentials. Results of an entity are only returned to callers who may read that entity (catalog.entity.read). Errors use Backstage's error body; a 400 names every offending parameter or field. Requests are validated against this document (src/schema/openapi/generated/router.ts is generated from it).",
     license: {
       name: 'Apache-2.0',
     },
@@ -297,6 +297,222 @@ export const spec = {
             format: 'date-time',
           },
         },
+      },
+      UpgradeRunResult: {
+        description: "One service's result in an upgrade run.",
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'fromVersion', 'outcome'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            description:
+              "The upgraded service's ref, with its kind; each service once per run.",
+          },
+          fromVersion: {
+            type: 'string',
+            maxLength: 64,
+            description:
+              'The template version the service was on (a semantic version).',
+          },
+          outcome: {
+            type: 'string',
+            enum: ['opened', 'current', 'conflicted', 'failed'],
+          },
+          url: {
+            type: 'string',
+            maxLength: 2048,
+            description:
+              'The pull request (http or https), or the local repository the branch was committed to (file:).',
+          },
+          branch: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description:
+              'The branch the upgrade was committed to (a git branch name).',
+          },
+          conflicts: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100000,
+            description:
+              'Files with conflict markers; more than 0 only for outcome conflicted.',
+          },
+          reason: {
+            type: 'string',
+            maxLength: 2000,
+            description: 'Why the upgrade failed; only for outcome failed.',
+          },
+        },
+      },
+      UpgradeRunScope: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          owner: {
+            type: 'string',
+            description: 'A group or user entity ref; kind defaults to group.',
+          },
+          system: {
+            type: 'string',
+            description: 'A system entity ref; kind defaults to system.',
+          },
+        },
+      },
+      UpgradeRunInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['templateRef', 'toVersion', 'results'],
+        properties: {
+          templateRef: {
+            type: 'string',
+            description: 'A template entity ref; kind defaults to template.',
+          },
+          toVersion: {
+            type: 'string',
+            maxLength: 64,
+            description:
+              'The template version upgraded to (a semantic version).',
+          },
+          scope: {
+            $ref: '#/components/schemas/UpgradeRunScope',
+          },
+          results: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 5000,
+            items: {
+              $ref: '#/components/schemas/UpgradeRunResult',
+            },
+          },
+        },
+      },
+      UpgradeOutcomeCounts: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['opened', 'current', 'conflicted', 'failed'],
+        properties: {
+          opened: {
+            type: 'integer',
+          },
+          current: {
+            type: 'integer',
+          },
+          conflicted: {
+            type: 'integer',
+          },
+          failed: {
+            type: 'integer',
+          },
+        },
+      },
+      UpgradeRun: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'templateRef',
+          'toVersion',
+          'createdBy',
+          'createdAt',
+          'counts',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          templateRef: {
+            type: 'string',
+          },
+          toVersion: {
+            type: 'string',
+          },
+          scope: {
+            $ref: '#/components/schemas/UpgradeRunScope',
+          },
+          createdBy: {
+            type: 'string',
+            description:
+              "Who recorded the run, a user entity ref or a service's subject.",
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          counts: {
+            $ref: '#/components/schemas/UpgradeOutcomeCounts',
+          },
+        },
+      },
+      UpgradeRequest: {
+        description:
+          'The latest result recorded for one service, template and target version, with its status computed when read.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'runId',
+          'templateRef',
+          'entityRef',
+          'fromVersion',
+          'toVersion',
+          'outcome',
+          'status',
+          'currentVersion',
+          'createdAt',
+        ],
+        properties: {
+          runId: {
+            type: 'string',
+          },
+          templateRef: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          fromVersion: {
+            type: 'string',
+          },
+          toVersion: {
+            type: 'string',
+          },
+          outcome: {
+            type: 'string',
+            enum: ['opened', 'current', 'conflicted', 'failed'],
+          },
+          status: {
+            $ref: '#/components/schemas/UpgradeStatus',
+          },
+          currentVersion: {
+            type: 'string',
+            nullable: true,
+            description:
+              "The service's backstage.io/template-version in the catalog now.",
+          },
+          url: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+          },
+          conflicts: {
+            type: 'integer',
+          },
+          reason: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      UpgradeStatus: {
+        type: 'string',
+        enum: ['open', 'merged', 'conflicted', 'failed', 'current'],
+        description:
+          "merged: the request opened a pull request (outcome opened or conflicted) and the service's backstage.io/template-version in the catalog is now at least the target version (semantic versions); otherwise open (outcome opened), conflicted (still open, with conflicts), failed or current, as recorded.",
       },
       CheckResult: {
         type: 'object',
@@ -918,6 +1134,326 @@ export const spec = {
                       type: 'array',
                       items: {
                         $ref: '#/components/schemas/TemplateAdoption',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/upgrade-runs': {
+      post: {
+        operationId: 'RecordUpgradeRun',
+        description:
+          'Records a template upgrade run (paved-road:template:upgrade over a set of services) and its result per service, in one transaction. Needs paved-road.facts.write. The body is at most 8 MiB.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpgradeRunInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Recorded; counts cover every result of the run',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['id', 'createdAt', 'counts'],
+                  properties: {
+                    id: {
+                      type: 'string',
+                    },
+                    createdAt: {
+                      type: 'string',
+                      format: 'date-time',
+                    },
+                    counts: {
+                      $ref: '#/components/schemas/UpgradeOutcomeCounts',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '413': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      get: {
+        operationId: 'ListUpgradeRuns',
+        description:
+          'Recorded upgrade runs, newest first: those with at least one service the caller may read (catalog.entity.read), and whose scope they may read, with outcome counts over those services.',
+        parameters: [
+          {
+            name: 'templateRef',
+            in: 'query',
+            description: 'A template entity ref; kind defaults to template.',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 50,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Latest runs first',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/UpgradeRun',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/upgrade-runs/{id}': {
+      get: {
+        operationId: 'GetUpgradeRun',
+        description:
+          'One upgrade run with the results of the services the caller may read; 404 when it has none of them, or a scope they may not read.',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              format: 'uuid',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The run and its results, by entity ref',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: [
+                    'id',
+                    'templateRef',
+                    'toVersion',
+                    'createdBy',
+                    'createdAt',
+                    'counts',
+                    'results',
+                  ],
+                  properties: {
+                    id: {
+                      type: 'string',
+                    },
+                    templateRef: {
+                      type: 'string',
+                    },
+                    toVersion: {
+                      type: 'string',
+                    },
+                    scope: {
+                      $ref: '#/components/schemas/UpgradeRunScope',
+                    },
+                    createdBy: {
+                      type: 'string',
+                    },
+                    createdAt: {
+                      type: 'string',
+                      format: 'date-time',
+                    },
+                    counts: {
+                      $ref: '#/components/schemas/UpgradeOutcomeCounts',
+                    },
+                    results: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/UpgradeRunResult',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/upgrades': {
+      get: {
+        operationId: 'ListUpgrades',
+        description:
+          'Upgrade requests: the latest result per service, template and target version, newest first, of the services the caller may read, each with its status computed from the catalog now. With entityRef, 404 unless the caller may read that entity.',
+        parameters: [
+          {
+            name: 'templateRef',
+            in: 'query',
+            description: 'A template entity ref; kind defaults to template.',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            description: 'An entity ref, with its kind.',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'status',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              $ref: '#/components/schemas/UpgradeStatus',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 5000,
+              default: 500,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Newest requests first; totalItems counts every match',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items', 'totalItems'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/UpgradeRequest',
+                      },
+                    },
+                    totalItems: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/upgrades/summary': {
+      get: {
+        operationId: 'GetUpgradeSummary',
+        description:
+          'Per template, the upgrade requests (latest per service and target version) of the services the caller may read, per status, and the time of the latest run counted.',
+        responses: {
+          '200': {
+            description: 'One row per template, by template ref',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: [
+                          'templateRef',
+                          'open',
+                          'merged',
+                          'conflicted',
+                          'failed',
+                          'current',
+                          'lastRunAt',
+                        ],
+                        properties: {
+                          templateRef: {
+                            type: 'string',
+                          },
+                          open: {
+                            type: 'integer',
+                          },
+                          merged: {
+                            type: 'integer',
+                          },
+                          conflicted: {
+                            type: 'integer',
+                          },
+                          failed: {
+                            type: 'integer',
+                          },
+                          current: {
+                            type: 'integer',
+                          },
+                          lastRunAt: {
+                            type: 'string',
+                            format: 'date-time',
+                          },
+                        },
                       },
                     },
                   },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Config } from './config';
+import { ProduceAcks, Producer, stringSerializers, type ClientOptions, type TextProducer, type TlsOptions } from './kafka-client';
 import type { Logger } from './logger';
 
 /** What the app asks to publish. */
@@ -46,45 +47,85 @@ export class InMemoryEventPublisher implements EventPublisher {
 }
 
 /**
- * Kafka publisher. Idempotent producer (no duplicates from producer retries), acks from
- * all in-sync replicas, one in-flight request per connection so retries keep key order.
+ * Kafka publisher. Idempotent producer: acks from all in-sync replicas and one request in
+ * flight per broker, so the client's retries neither duplicate nor reorder events of a key.
+ * Each event carries the current trace context (W3C `traceparent` header), so consumers
+ * continue the request's trace: the Kafka client has no OpenTelemetry instrumentation.
  */
 export class KafkaEventPublisher implements EventPublisher {
+  private readonly sending = new Set<Promise<unknown>>();
+
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: TextProducer,
     private readonly topic: string,
   ) {}
 
   async publish(event: EventInput): Promise<EventEnvelope> {
     const e = envelope(event);
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      compression: CompressionTypes.GZIP,
-      messages: [
-        {
-          key: e.key,
-          value: JSON.stringify(e),
-          headers: { 'ce-id': e.id, 'ce-type': e.type, 'ce-source': e.source },
-        },
-      ],
-    });
+    const headers = { 'ce-id': e.id, 'ce-type': e.type, 'ce-source': e.source };
+    const sent = inProducerSpan(this.topic, headers, (traced) =>
+      this.producer.send({
+        acks: ProduceAcks.ALL,
+        compression: 'gzip',
+        messages: [{ topic: this.topic, key: e.key, value: JSON.stringify(e), headers: traced }],
+      }),
+    );
+    this.sending.add(sent);
+    try {
+      await sent;
+    } finally {
+      this.sending.delete(sent);
+    }
     return e;
   }
 
+  /** Waits for the events being sent (closing drops what is in flight), then disconnects. */
   async close(): Promise<void> {
-    await this.producer.disconnect();
+    await Promise.allSettled(this.sending);
+    await this.producer.close();
+  }
+}
+
+const tracer = trace.getTracer('events');
+
+/** Runs `send` in a PRODUCER span, with `headers` plus that span's trace context. */
+async function inProducerSpan<T>(
+  topic: string,
+  headers: Record<string, string>,
+  send: (headers: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const span = tracer.startSpan(`send ${topic}`, {
+    kind: SpanKind.PRODUCER,
+    // OpenTelemetry semantic conventions for messaging (Kafka).
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': topic,
+    },
+  });
+  const spanContext = trace.setSpan(context.active(), span);
+  const traced = { ...headers };
+  propagation.inject(spanContext, traced);
+  try {
+    return await context.with(spanContext, () => send(traced));
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
   }
 }
 
 /**
- * kafkajs TLS settings. KAFKA_CA_FILE (a PEM bundle: the `ca.crt` of the `-kafka` secret) is
- * the CA the brokers' certificates are checked against; no public CA signs in-cluster broker
- * names, so without it only the system trust store is used. Fails at start-up, naming the
- * variable and the path, when the file cannot be used.
+ * TLS settings for the brokers. KAFKA_CA_FILE (a PEM bundle: the `ca.crt` of the `-kafka`
+ * secret) is the CA the brokers' certificates are checked against; no public CA signs
+ * in-cluster broker names, so without it only the system trust store is used. Fails at
+ * start-up, naming the variable and the path, when the file cannot be used. Undefined: no TLS.
  */
-export function kafkaSsl(tls: boolean, caFile = process.env.KAFKA_CA_FILE): boolean | { ca: Buffer[] } {
-  if (!caFile) return tls;
+export function kafkaTls(tls: boolean, caFile = process.env.KAFKA_CA_FILE): TlsOptions | undefined {
+  if (!caFile) return tls ? {} : undefined;
   if (!tls) throw new Error('KAFKA_CA_FILE is set but KAFKA_TLS=false: a CA only applies to TLS connections');
   let pem: Buffer;
   try {
@@ -101,21 +142,30 @@ export function kafkaSsl(tls: boolean, caFile = process.env.KAFKA_CA_FILE): bool
 export async function createEventPublisher(
   config: Pick<Config, 'kafkaBrokers' | 'kafkaTopic' | 'kafkaClientId' | 'kafkaTls' | 'kafkaSasl'>,
   logger: Logger,
+  /** Client settings to override (tests shorten timeouts and retries). */
+  client: Partial<ClientOptions> = {},
 ): Promise<EventPublisher> {
   if (config.kafkaBrokers.length === 0) {
     logger.warn('KAFKA_BROKERS is not set: events are kept in memory and never delivered');
     return new InMemoryEventPublisher();
   }
-  const kafka = new Kafka({
+  const tls = kafkaTls(config.kafkaTls);
+  const producer: TextProducer = new Producer({
     clientId: config.kafkaClientId,
-    brokers: config.kafkaBrokers,
-    ssl: kafkaSsl(config.kafkaTls),
-    sasl: config.kafkaSasl ? { mechanism: 'scram-sha-512', ...config.kafkaSasl } : undefined,
-    logLevel: logLevel.WARN,
-    retry: { retries: 8, initialRetryTime: 300 },
+    bootstrapBrokers: config.kafkaBrokers,
+    ...(tls ? { tls } : {}),
+    ...(config.kafkaSasl ? { sasl: { mechanism: 'SCRAM-SHA-512' as const, ...config.kafkaSasl } } : {}),
+    idempotent: true,
+    serializers: stringSerializers,
+    // Each request is retried 3 times, 1 s apart doubling, which rides out a broker restart
+    // or a leader election; then publish() fails (and start-up, while no broker answers).
+    retries: 3,
+    retryDelay: (_client, _operation, attempt) => Math.min(10_000, 1_000 * 2 ** (attempt - 1)),
+    ...client,
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  // The client connects lazily; connecting now makes a wrong address, CA or password fail
+  // the start-up rather than the first request.
+  await producer.connectToBrokers();
   logger.info({ topic: config.kafkaTopic }, 'connected to Kafka');
   return new KafkaEventPublisher(producer, config.kafkaTopic);
 }
