@@ -56,6 +56,9 @@ const group: Entity = {
   spec: { type: 'team', children: [] },
 };
 
+// Whole pages render here; give them room on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 describe('the new-frontend-system plugin', () => {
   const server = setupServer();
   registerMswTestHooks(server);
