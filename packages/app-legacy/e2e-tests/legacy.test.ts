@@ -20,7 +20,9 @@ test('the legacy frontend system mounts the card, the tab and the page', async (
     if (await enter.isVisible()) await enter.click();
     await expect(scored).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 150_000 });
-  await expect(page.getByText(/version in use 2\.3\.0/)).toBeVisible();
+  await expect(
+    page.getByText(/version in use 2\.4\.0 · latest 2\.5\.0/),
+  ).toBeVisible();
   await page.screenshot({
     path: path.join(screenshots, 'legacy-entity-card.png'),
     fullPage: true,
