@@ -91,6 +91,11 @@ describe('template releases', () => {
       old.template.metadata.annotations['backstage.io/template-version'],
     ).toBe('2.3.0');
     expect(old.files.has('template.yaml')).toBe(true); // the layout of that release
+    // A second read of the same release is served from the tree already read.
+    const again = await releases.read('api-service', '2.3.0');
+    expect(again.files.get('template.yaml')).toBe(
+      old.files.get('template.yaml'),
+    );
     const current = await releases.read('worker', '1.5.0');
     expect(current.files.has('worker.yaml')).toBe(true);
     expect(current.upgradeNotes).toMatch(/^# Upgrade notes/);

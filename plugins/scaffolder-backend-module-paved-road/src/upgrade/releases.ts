@@ -106,9 +106,16 @@ export function upgradeNotesBetween(
     .trim();
 }
 
+const MAX_CACHED_TREES = 8;
+
 /** Releases kept as tags of a git repository on this machine (offline instances, tests). */
 export class GitRepositoryReleases implements TemplateReleases {
   readonly where: string;
+  /**
+   * Trees already read, by commit: a bulk upgrade renders the same two releases for every
+   * service. Keyed by commit (the tag is resolved on every read), so a moved tag is seen.
+   */
+  readonly #trees = new Map<string, Promise<FileTree>>();
   constructor(
     private readonly options: {
       /** The repository (bare, or a working copy's `.git`). */
@@ -133,11 +140,17 @@ export class GitRepositoryReleases implements TemplateReleases {
         `${name} ${version} is not released: ${this.where} has no tag '${tag}'`,
       );
     }
-    const files = await readGitTree(
-      this.options.gitDir,
-      commit,
-      this.options.path,
-    );
+    let tree = this.#trees.get(commit);
+    if (!tree) {
+      tree = readGitTree(this.options.gitDir, commit, this.options.path);
+      tree.catch(() => this.#trees.delete(commit));
+      this.#trees.set(commit, tree);
+      // A handful of releases are in play at a time; keep the newest few.
+      if (this.#trees.size > MAX_CACHED_TREES) {
+        this.#trees.delete(this.#trees.keys().next().value!);
+      }
+    }
+    const files = await tree;
     const where = `${this.where} at tag '${tag}'`;
     return { name, version, tag, ...locateTemplate(files, name, where) };
   }
