@@ -141,12 +141,15 @@ const complete: RepositoryFacts = {
  * the repository fact source's output once it exists.
  */
 export const exampleRepositoryFacts: Record<string, RepositoryFacts> = {
-  // The api-service golden path's output, alert rules included.
+  // The golden paths' output (api-service 2.4.0, worker 1.4.0, api-service 2.3.0),
+  // alert rules included.
   'orders-api': { ...complete, alerts: { present: true } },
-  'search-indexer': complete,
+  'search-indexer': { ...complete, alerts: { present: true } },
+  // The Payments team deleted the failure-modes page.
   'payments-api': {
     ...complete,
     docs: { mkdocs: true, quickstart: true, failureModes: false },
+    alerts: { present: true },
   },
   'legacy-checkout': {
     dockerfile: { present: true, nonRoot: false, pinnedBase: true },
