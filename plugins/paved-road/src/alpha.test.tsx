@@ -161,6 +161,13 @@ describe('the new-frontend-system plugin', () => {
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
     expect(filter(ordersApi)).toBe(true);
     expect(filter(group)).toBe(false);
+    // In the overview's side column next to About, not below the relations.
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
+    expect(
+      createExtensionTester(entityScorecardsCard, {
+        config: { type: 'content' },
+      }).get(EntityCardBlueprint.dataRefs.type),
+    ).toBe('content');
     renderEntityExtension(tester.reactElement());
     expect(
       await screen.findByText(/Next: Safe to deploy, missing/),

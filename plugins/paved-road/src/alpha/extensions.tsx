@@ -38,9 +38,12 @@ export const pavedRoadPage = PageBlueprint.make({
   },
 });
 
+// An info card: the overview's side column, next to About, where it is read without
+// scrolling (a content card renders below the relations, at the bottom of the page).
 export const entityScorecardsCard = EntityCardBlueprint.make({
   name: 'scorecards',
   params: {
+    type: 'info',
     filter: isPavedRoadScorecardAvailable,
     loader: () =>
       import('../components/EntityScorecardsCard').then(m => (
