@@ -127,6 +127,39 @@ test.describe('scorecards in the dev instance (new frontend system)', () => {
     await expect(page.getByRole('link', { name: 'orders-api' })).toHaveCount(0);
   });
 
+  test('the dashboard follows template releases and upgrade requests', async ({
+    page,
+  }) => {
+    await signIn(page, '/paved-road');
+    await whenSignedIn(page, page.getByText(/of \d+ eligible services/));
+    const templates = page.getByRole('region', { name: 'Templates' });
+    // The example templates: api-service's latest release is 2.5.0. The evaluation
+    // records releases at the end of its pass, so the table may need a reload.
+    const apiService = templates
+      .getByRole('row')
+      .filter({ hasText: 'API service' })
+      .filter({ hasText: /of \d+ services/ });
+    await expect(async () => {
+      await page.reload();
+      await whenSignedIn(
+        page,
+        templates.getByText(/Template upgrades \(\d+\)/),
+      );
+      await expect(apiService).toBeVisible({ timeout: 15_000 });
+    }).toPass({ timeout: 150_000 });
+    await expect(apiService).toContainText('2.5.0');
+    await expect(apiService).toContainText(/\d{4}-\d{2}-\d{2}/);
+    await expect(apiService).toContainText(/not yet|under a day|\d+ days?/);
+    const header = templates
+      .getByRole('row')
+      .filter({ hasText: 'Release to most services' });
+    for (const title of ['Upgrades open', 'Merged', 'Conflicted']) {
+      await expect(header).toContainText(title);
+    }
+    await apiService.scrollIntoViewIfNeeded();
+    await screenshot(page, 'dashboard-template-upgrades');
+  });
+
   test('the dashboard and the Scorecards tab in the dark theme', async ({
     page,
   }) => {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { openScoredEntity, screenshot } from './helpers';
+import { openScoredEntity, screenshot, screenshotDir } from './helpers';
 
 /** orders-api's repository, as scripts/start makes it from examples/repos/orders-api. */
 const repository = path.resolve(__dirname, '../../../.local-repos/orders-api');
@@ -45,6 +45,31 @@ test('a drifted service is upgraded from its Scorecards card to a branch of its 
     page.getByText(/\+\s*backstage\.io\/template-version: 2\.5\.0/).first(),
   ).toBeVisible();
   await screenshot(page, 'upgrade-service-diff');
+  const taskPage = new URL(page.url()).pathname;
+  expect(taskPage).toMatch(/^\/create\/tasks\/[0-9a-f-]{36}$/);
+
+  // Back on orders-api's page, the Scorecards card links to the open upgrade instead of
+  // offering another one: the local branch, to the task page that shows it.
+  await page.goto('/catalog/default/component/orders-api');
+  const open = page.getByTestId('open-upgrade');
+  await expect(open).toHaveText(`Upgrade to 2.5.0 open: branch ${branch}.`, {
+    timeout: 60_000,
+  });
+  await expect(
+    page.getByRole('link', { name: 'Upgrade with a pull request' }),
+  ).toHaveCount(0);
+  // The card's column scrolls on its own: the viewport, with the line in view.
+  await open.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: path.join(screenshotDir, 'upgrade-service-open.png'),
+  });
+  const branchLink = open.getByRole('link', { name: branch });
+  await expect(branchLink).toHaveAttribute('href', taskPage);
+  await branchLink.click();
+  await expect(page).toHaveURL(new RegExp(`${taskPage}$`));
+  await expect(
+    page.getByText(new RegExp(`Committed to branch ${branch}`)),
+  ).toBeVisible({ timeout: 60_000 });
 
   // The branch holds the upgrade, with the team's own edits to catalog-info.yaml kept.
   const catalogInfo = execFileSync(

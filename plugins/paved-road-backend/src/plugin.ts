@@ -16,6 +16,7 @@ import {
 import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
 import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
+import { TemplateReleaseStore } from './database/TemplateReleaseStore';
 import { readScorecardDefinitions } from './scorecards/definitions';
 import { registerScorecardActions } from './service/actions';
 import { createBuiltInFactSources } from './service/builtInFactSources';
@@ -28,6 +29,7 @@ import {
 import { createRouter } from './service/router';
 import { ScaffoldedEntityWatcher } from './service/ScaffoldedEntityWatcher';
 import { ScheduledEvaluation } from './service/ScheduledEvaluation';
+import { TemplateReleaseTracker } from './service/TemplateReleaseTracker';
 import {
   loadScorecards,
   ScorecardEvaluationService,
@@ -102,12 +104,18 @@ export const pavedRoadPlugin = createBackendPlugin({
         const store = await DatabaseScaffoldEventStore.create({ database });
         const upgrades = await DatabaseUpgradeStore.create({ database });
         const results = await DatabaseResultsStore.create({ database });
+        const releases = await TemplateReleaseStore.create({ database });
         const evaluation = new ScorecardEvaluationService({
           catalog,
           auth,
           logger,
           store: results,
           index,
+          releases: new TemplateReleaseTracker({
+            store: releases,
+            index,
+            logger,
+          }),
           factSources,
           scorecards: loadScorecards(definitions, [...ids], operators),
           historyRetentionDays:
@@ -179,6 +187,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             catalog,
             store,
             upgrades,
+            releases,
             factSources,
             results,
             index,

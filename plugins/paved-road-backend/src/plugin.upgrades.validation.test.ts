@@ -95,6 +95,8 @@ describe('checking upgrade runs and the parameters of their reads', () => {
         result('c', 'opened', { conflicts: -1 }),
         result('d', 'merged'),
         result('e', 'failed', { reason: 'r'.repeat(2001) }),
+        result('f', 'opened', { taskId: '../../settings' }),
+        result('g', 'opened', { taskId: 'a'.repeat(65) }),
       ],
       extra: true,
     });
@@ -107,6 +109,8 @@ describe('checking upgrade runs and the parameters of their reads', () => {
       'results[2].conflicts: must be >= 0',
       'results[3].outcome: must be equal to one of the allowed values: opened, current, conflicted, failed',
       'results[4].reason: must NOT have more than 2000 characters',
+      'results[5].taskId: must match pattern "^[0-9A-Za-z][0-9A-Za-z_-]*$"',
+      'results[6].taskId: must NOT have more than 64 characters',
       'extra: is not allowed',
     ]) {
       expect(message).toContain(expected);

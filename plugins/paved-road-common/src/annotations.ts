@@ -10,6 +10,13 @@ export const PAVED_ROAD_ANNOTATIONS = {
   sourceTemplate: 'backstage.io/source-template',
   /** On a Template: its semver version. On a scaffolded entity: the version it came from. */
   templateVersion: 'backstage.io/template-version',
+  /**
+   * On a Template: when its current version (`backstage.io/template-version`) was released,
+   * as an ISO 8601 date or timestamp. The adoption dashboard counts the time from a release
+   * to most services being on it from here; without it, from when the backend first saw
+   * the version.
+   */
+  releasedAt: 'paved-road.io/released-at',
   /** On a Template: the time one run saves, as an ISO 8601 duration such as `PT40H`. */
   timeSaved: 'backstage.io/time-saved',
   /** When the entity was scaffolded, as an ISO 8601 timestamp. */

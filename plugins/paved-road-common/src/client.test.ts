@@ -50,7 +50,10 @@ describe('PavedRoadClient', () => {
           /^\/api\/paved-road\/(results|aggregates|history)/.test(req.url ?? '')
         ) {
           res.end(JSON.stringify({ ok: true }));
-        } else if (req.url?.startsWith('/api/paved-road/upgrade')) {
+        } else if (
+          req.url?.startsWith('/api/paved-road/upgrade') ||
+          req.url?.startsWith('/api/paved-road/template-releases')
+        ) {
           res.statusCode = req.method === 'POST' ? 201 : 200;
           res.end(JSON.stringify({ items: [], totalItems: 0, id: 'run-1' }));
         } else if (req.url === '/api/paved-road/evaluate') {
@@ -216,5 +219,13 @@ describe('PavedRoadClient', () => {
     );
     await client().getUpgradeSummary();
     expect(seen.at(-1)?.url).toBe('/api/paved-road/upgrades/summary');
+    await client().listTemplateReleases();
+    expect(seen.at(-1)?.url).toBe('/api/paved-road/template-releases');
+    await client().listTemplateReleases({
+      templateRef: 'template:default/api-service',
+    });
+    expect(seen.at(-1)?.url).toBe(
+      '/api/paved-road/template-releases?templateRef=template%3Adefault%2Fapi-service',
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   ScaffoldEvent,
   ScaffoldEventInput,
   TemplateAdoption,
+  TemplateRelease,
   UpgradeRequest,
   UpgradeRequestsQuery,
   UpgradeRun,
@@ -138,6 +139,14 @@ export interface PavedRoadApi {
    * services the caller may read.
    */
   getUpgradeSummary(): Promise<{ items: UpgradeTemplateSummary[] }>;
+  /**
+   * Template releases, newest first per template (`GET /template-releases`): when each
+   * version was first seen in the catalog and when most of the template's golden-path
+   * services were on it; of one template when `templateRef` is set.
+   */
+  listTemplateReleases(request?: {
+    templateRef?: string;
+  }): Promise<{ items: TemplateRelease[] }>;
 }
 
 /**
@@ -282,6 +291,13 @@ export class PavedRoadClient implements PavedRoadApi {
   /** {@inheritDoc PavedRoadApi.getUpgradeSummary} */
   async getUpgradeSummary(): Promise<{ items: UpgradeTemplateSummary[] }> {
     return this.request('/upgrades/summary');
+  }
+
+  /** {@inheritDoc PavedRoadApi.listTemplateReleases} */
+  async listTemplateReleases(request?: {
+    templateRef?: string;
+  }): Promise<{ items: TemplateRelease[] }> {
+    return this.request(`/template-releases${queryString(request)}`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -103,6 +103,12 @@ export interface UpgradeRunResult {
   conflicts?: number;
   /** Why the upgrade failed (outcome `failed`), at most 2000 characters. */
   reason?: string;
+  /**
+   * The scaffolder task that ran the upgrade: its page (`/create/tasks/<taskId>` in
+   * an app that mounts the scaffolder at `/create`) shows the upgrade's title, branch
+   * and diff, which a browser cannot open from a local branch's `file://` URL.
+   */
+  taskId?: string;
 }
 
 /**
@@ -244,4 +250,37 @@ export interface UpgradeTemplateSummary {
   current: number;
   /** ISO 8601 timestamp of the template's latest run the counts include. */
   lastRunAt: string;
+}
+
+/**
+ * A template version as released in the catalog, and how far its services followed:
+ * one per template and version an evaluation pass saw as the template's latest (its own
+ * `backstage.io/template-version`).
+ *
+ * @public
+ */
+export interface TemplateRelease {
+  /** The template's entity ref. */
+  templateRef: string;
+  /** The version, normalised (no leading `v`). */
+  version: string;
+  /**
+   * ISO 8601 time of the release: the template's `paved-road.io/released-at` for this
+   * version, or `firstSeenAt` when it has none.
+   */
+  releasedAt: string;
+  /** ISO 8601 time an evaluation pass first saw the template at this version. */
+  firstSeenAt: string;
+  /**
+   * ISO 8601 time more than half of the template's golden-path entities were first seen
+   * on this version or a later one; null until then (and for a version superseded
+   * before it got there).
+   */
+  majorityAt: string | null;
+  /** The template's golden-path entities, as of the last pass that saw this version as its latest. */
+  entities: number;
+  /** Of those, the entities on this version or a later one. */
+  onVersion: number;
+  /** ISO 8601 time of the last pass that updated `entities` and `onVersion`. */
+  updatedAt: string;
 }

@@ -105,6 +105,10 @@ describe('the new-frontend-system plugin', () => {
         () => HttpResponse.json(ordersResults),
       ),
       http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
+      // No upgrade open: the drift warning offers one.
+      http.get(`${baseUrl}/upgrades`, () =>
+        HttpResponse.json({ items: [], totalItems: 0 }),
+      ),
     );
   });
 
@@ -218,8 +222,11 @@ describe('the new-frontend-system plugin', () => {
       features: [plugin, scaffolder],
     });
     const alert = await screen.findByRole('alert');
+    // Offered once the service's upgrades are read (none is open).
     expect(
-      within(alert).getByRole('link', { name: 'Upgrade with a pull request' }),
+      await within(alert).findByRole('link', {
+        name: 'Upgrade with a pull request',
+      }),
     ).toHaveAttribute(
       'href',
       '/create/templates/default/upgrade-service?formData=%7B%22entity%22%3A%22component%3Adefault%2Forders-api%22%7D',

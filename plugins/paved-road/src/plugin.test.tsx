@@ -36,6 +36,9 @@ describe('the legacy plugin', () => {
         () => HttpResponse.json(ordersResults),
       ),
       http.get(`${baseUrl}/history`, () => HttpResponse.json(ordersHistory)),
+      http.get(`${baseUrl}/upgrades`, () =>
+        HttpResponse.json({ items: [], totalItems: 0 }),
+      ),
     ),
   );
 

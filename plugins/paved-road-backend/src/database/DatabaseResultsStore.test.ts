@@ -645,8 +645,12 @@ describe('DatabaseResultsStore', () => {
       const hasStatuses = () =>
         knex.schema.hasColumn('paved_road_results', 'check_statuses');
       expect(await hasStatuses()).toBe(true);
-      // Down one step drops the upgrade runs' tables (the newest migration)...
-      await knex.migrate.down({ directory: migrationsDir });
+      // Down past the upgrade runs' tables (the migrations after them change only
+      // their own tables; DatabaseUpgradeStore.test.ts covers them)...
+      for (let step = 0; step < 10; step++) {
+        await knex.migrate.down({ directory: migrationsDir });
+        if (!(await knex.schema.hasTable('paved_road_upgrade_runs'))) break;
+      }
       expect(await knex.schema.hasTable('paved_road_upgrade_runs')).toBe(false);
       // ...the next the tables passes stage their writes in.
       const staging = [

@@ -18,6 +18,8 @@ const API_SERVICE = 'template:default/api-service';
 const ORDERS = 'component:default/orders-api';
 const PAYMENTS = 'component:default/payments-api';
 const SEARCH = 'component:default/search-indexer';
+/** The scaffolder task that upgraded orders-api. */
+const ORDERS_TASK = '7c1d3a52-5f1e-4c53-9a53-0b0f8e1c2d3e';
 
 const run = (
   toVersion: string,
@@ -55,6 +57,7 @@ describe('DatabaseUpgradeStore', () => {
               outcome: 'opened',
               url: 'https://github.com/acme/orders-api/pull/12',
               branch: 'paved-road/upgrade-api-service-2.4.0',
+              taskId: ORDERS_TASK,
             },
             {
               entityRef: PAYMENTS,
@@ -122,6 +125,7 @@ describe('DatabaseUpgradeStore', () => {
           outcome: 'opened',
           url: 'https://github.com/acme/orders-api/pull/12',
           branch: 'paved-road/upgrade-api-service-2.4.0',
+          taskId: ORDERS_TASK,
         },
         {
           entityRef: PAYMENTS,
@@ -155,7 +159,9 @@ describe('DatabaseUpgradeStore', () => {
             entityRef: ORDERS,
             fromVersion: '2.3.0',
             outcome: 'opened',
-            url: 'https://github.com/acme/orders-api/pull/13',
+            url: 'file:///srv/repos/orders-api',
+            branch: 'paved-road/upgrade-api-service-2.4.0',
+            taskId: ORDERS_TASK,
           },
         ]),
         'plugin:scaffolder',
@@ -191,7 +197,9 @@ describe('DatabaseUpgradeStore', () => {
         fromVersion: '2.3.0',
         toVersion: '2.4.0',
         outcome: 'opened',
-        url: 'https://github.com/acme/orders-api/pull/13',
+        url: 'file:///srv/repos/orders-api',
+        branch: 'paved-road/upgrade-api-service-2.4.0',
+        taskId: ORDERS_TASK,
         createdAt: retry.createdAt,
       });
 
@@ -307,11 +315,40 @@ describe('DatabaseUpgradeStore', () => {
   it.each(databases.eachSupportedId())(
     'migrates down and up again on %p',
     async databaseId => {
-      const { knex } = await createStore(databaseId);
+      const { knex, store } = await createStore(databaseId);
       expect(await knex.schema.hasTable('paved_road_upgrade_results')).toBe(
         true,
       );
+      const hasTaskIds = () =>
+        knex.schema.hasColumn('paved_road_upgrade_results', 'task_id');
+      const recorded = await store.record(
+        run('2.4.0', [
+          {
+            entityRef: ORDERS,
+            fromVersion: '2.3.0',
+            outcome: 'opened',
+            taskId: ORDERS_TASK,
+          },
+        ]),
+        'plugin:scaffolder',
+      );
+      // Down one step drops the task ids and keeps the results; up again, the
+      // results recorded before have none.
+      expect(await hasTaskIds()).toBe(true);
       await knex.migrate.down({ directory: migrationsDir });
+      expect(await hasTaskIds()).toBe(false);
+      expect(
+        await knex('paved_road_upgrade_results').select('entity_ref'),
+      ).toEqual([{ entity_ref: ORDERS }]);
+      await knex.migrate.up({ directory: migrationsDir });
+      expect((await store.getRun(recorded.id, undefined))?.results).toEqual([
+        { entityRef: ORDERS, fromVersion: '2.3.0', outcome: 'opened' },
+      ]);
+      // Down past the upgrade runs' migration drops both tables.
+      for (let step = 0; step < 10; step++) {
+        await knex.migrate.down({ directory: migrationsDir });
+        if (!(await knex.schema.hasTable('paved_road_upgrade_runs'))) break;
+      }
       expect(await knex.schema.hasTable('paved_road_upgrade_runs')).toBe(false);
       expect(await knex.schema.hasTable('paved_road_upgrade_results')).toBe(
         false,

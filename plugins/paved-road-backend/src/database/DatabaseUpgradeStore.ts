@@ -49,9 +49,10 @@ type ResultRow = {
   branch: string | null;
   conflicts: number | null;
   reason: string | null;
+  task_id: string | null;
 };
 
-/** Result rows per INSERT: 11 columns, well below SQLite's 999 bound parameters. */
+/** Result rows per INSERT: 12 columns, well below SQLite's 999 bound parameters. */
 const SQLITE_CHUNK = 80;
 /** Result rows per INSERT on PostgreSQL (65,535 bound parameters). */
 const PG_CHUNK = 1000;
@@ -105,10 +106,10 @@ function scopeVisible(row: RunRow, visible: Visible) {
 
 /** A result row as returned; the optional columns may not have been read. */
 function resultOf(
-  row: Omit<ResultRow, 'url' | 'branch' | 'conflicts' | 'reason'> &
+  row: Omit<ResultRow, 'url' | 'branch' | 'conflicts' | 'reason' | 'task_id'> &
     Partial<ResultRow>,
 ): UpgradeRunResult {
-  const { url, branch, conflicts, reason } = row;
+  const { url, branch, conflicts, reason, task_id: taskId } = row;
   return {
     entityRef: row.entity_ref,
     fromVersion: row.from_version,
@@ -119,6 +120,7 @@ function resultOf(
       ? { conflicts: Number(conflicts) }
       : {}),
     ...(typeof reason === 'string' ? { reason } : {}),
+    ...(typeof taskId === 'string' ? { taskId } : {}),
   };
 }
 
@@ -183,6 +185,7 @@ export class DatabaseUpgradeStore {
       branch: r.branch ?? null,
       conflicts: r.conflicts ?? null,
       reason: r.reason ?? null,
+      task_id: r.taskId ?? null,
     }));
     const size = isPostgres(this.db) ? PG_CHUNK : SQLITE_CHUNK;
     await this.db.transaction(async tx => {
@@ -272,7 +275,7 @@ export class DatabaseUpgradeStore {
   /**
    * The upgrade requests: the latest result per template, entity and target version,
    * newest first (then by entity ref), of the visible entities. `brief` leaves out the
-   * url, branch, conflicts and reason (for counting).
+   * url, branch, conflicts, reason and task id (for counting).
    */
   async latestRequests(query: {
     templateRef?: string;
@@ -288,7 +291,9 @@ export class DatabaseUpgradeStore {
       'created_at',
       'from_version',
       'outcome',
-      ...(query.brief ? [] : ['url', 'branch', 'conflicts', 'reason']),
+      ...(query.brief
+        ? []
+        : ['url', 'branch', 'conflicts', 'reason', 'task_id']),
     ];
     const ranked = this.db<ResultRow>(RESULTS)
       .select(columns)

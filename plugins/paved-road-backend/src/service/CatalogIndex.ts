@@ -31,6 +31,7 @@ export class CatalogIndex {
   private children = new Map<string, string[]>();
   private systemDomains = new Map<string, string>();
   private templateVersions = new Map<string, string | null>();
+  private templateReleasedAt = new Map<string, string | null>();
   private templateHours = new Map<string, number | null>();
   private loadedAt = 0;
   private loading?: Promise<void>;
@@ -59,6 +60,7 @@ export class CatalogIndex {
     const children = new Map<string, string[]>();
     const systemDomains = new Map<string, string>();
     const templateVersions = new Map<string, string | null>();
+    const templateReleasedAt = new Map<string, string | null>();
     const templateHours = new Map<string, number | null>();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     for await (const page of this.options.catalog.streamEntities(
@@ -95,6 +97,10 @@ export class CatalogIndex {
             ref,
             annotations[PAVED_ROAD_ANNOTATIONS.templateVersion] ?? null,
           );
+          templateReleasedAt.set(
+            ref,
+            annotations[PAVED_ROAD_ANNOTATIONS.releasedAt] ?? null,
+          );
           templateHours.set(
             ref,
             this.hoursOf(ref, annotations[PAVED_ROAD_ANNOTATIONS.timeSaved]),
@@ -108,6 +114,7 @@ export class CatalogIndex {
       children,
       systemDomains,
       templateVersions,
+      templateReleasedAt,
       templateHours,
       confirmed: new Map(),
       loadedAt: Date.now(),
@@ -215,6 +222,23 @@ export class CatalogIndex {
       latestVersion: this.templateVersions.get(ref) ?? null,
       timeSavedHours: this.templateHours.get(ref) ?? null,
     };
+  }
+
+  /**
+   * Every template of the last refresh, by entity ref, with its
+   * `backstage.io/template-version` and `paved-road.io/released-at` as annotated (null
+   * when absent).
+   */
+  templates(): Array<{
+    ref: string;
+    latestVersion: string | null;
+    releasedAt: string | null;
+  }> {
+    return [...this.templateVersions].map(([ref, latestVersion]) => ({
+      ref,
+      latestVersion,
+      releasedAt: this.templateReleasedAt.get(ref) ?? null,
+    }));
   }
 
   domainOfSystem(systemRef: string | null): string | null {

@@ -53,6 +53,8 @@ export type EvaluationServices = {
    * entity changing.
    */
   reevaluateAfterMs?: number;
+  /** Records each template's latest release at the end of every pass. */
+  releases?: { update(): Promise<unknown> };
 };
 
 /**
@@ -223,6 +225,7 @@ export class EvaluationPass {
           )}`,
         );
       }
+      await this.trackReleases();
     } catch (error) {
       // Nothing is lost: what the pass staged is dropped, and the last results stay,
       // marked stale with the reason.
@@ -235,6 +238,23 @@ export class EvaluationPass {
       `Paved Road ${summary.mode} evaluation: ${summary.scanned} scanned, ${summary.evaluated} evaluated, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.stale} stale in ${summary.durationMs} ms`,
     );
     return { summary, added: added.count };
+  }
+
+  /**
+   * Records the templates' latest releases, after every pass that published (even one
+   * that evaluated nothing: a template's version changes without its entities
+   * changing). A failure loses nothing: the next pass records them.
+   */
+  private async trackReleases() {
+    try {
+      await this.options.releases?.update();
+    } catch (error) {
+      this.options.logger.warn(
+        `Paved Road: template releases were not updated, the next pass tries again: ${message(
+          error,
+        )}`,
+      );
+    }
   }
 
   /**

@@ -152,6 +152,7 @@ const upgradeResult = z
     branch: branchName.optional(),
     conflicts: z.number().optional(),
     reason: z.string().optional(),
+    taskId: z.string().optional(),
   })
   .superRefine((result, ctx) => {
     if (result.conflicts && result.outcome !== 'conflicted') {
@@ -276,6 +277,11 @@ export function createRefinements(options: { maxPushedFactsBytes: number }) {
       query: z.object({
         templateRef: ref('template', ['template']).optional(),
         entityRef: ref().optional(),
+      }),
+    },
+    ListTemplateReleases: {
+      query: z.object({
+        templateRef: ref('template', ['template']).optional(),
       }),
     },
     ListResults: { query: resultsFilter },

@@ -10,12 +10,14 @@ import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import express from 'express';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
 import { DatabaseUpgradeStore } from '../database/DatabaseUpgradeStore';
+import { TemplateReleaseStore } from '../database/TemplateReleaseStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
 import { addScorecardRoutes, ScorecardRoutesOptions } from './scorecardRoutes';
 import { requestGuards, sendError } from './requestGuards';
+import { addTemplateReleaseRoutes } from './releaseRoutes';
 import { addUpgradeRoutes } from './upgradeRoutes';
 import { entityRefFromPath, refine } from './validation';
 import { readableEntityRefs } from './visibility';
@@ -92,6 +94,7 @@ export interface RouterOptions
   catalog: CatalogService;
   store: DatabaseScaffoldEventStore;
   upgrades: DatabaseUpgradeStore;
+  releases: TemplateReleaseStore;
   factSources: PavedRoadFactSource[];
   /** Evaluates a scaffolded entity as soon as the catalog has it (ScaffoldedEntityWatcher). */
   scaffoldedEntities?: { watch(entityRef: string): void };
@@ -201,6 +204,7 @@ export async function createRouter(
   });
 
   addUpgradeRoutes(router, { ...options, refinements });
+  addTemplateReleaseRoutes(router, { ...options, refinements });
   addScorecardRoutes(router, { ...options, refinements });
 
   // Bad requests the spec's validator refused, answered like the refinements' own.

@@ -3,7 +3,6 @@ import {
   Content,
   ContentHeader,
   EmptyState,
-  Link,
   Progress,
   ResponseErrorPanel,
   SupportButton,
@@ -11,8 +10,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { useRouteRef } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
   GOLDEN_PATH_TAG,
   PAVED_ROAD_ANNOTATIONS,
@@ -22,6 +20,7 @@ import {
 } from '@paved-road/backstage-plugin-common';
 import { JSX } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { EntityNameLink } from './shared/EntityNameLink';
 import { pavedRoadApiRef } from '../api';
 import { shortRef } from './shared/shortRef';
 
@@ -102,7 +101,6 @@ export function GoldenPathsTable(
   const { scope } = props;
   const catalogApi = useApi(catalogApiRef);
   const pavedRoadApi = useApi(pavedRoadApiRef);
-  const entityRoute = useRouteRef(entityRouteRef);
 
   const { value, loading, error } = useAsync(async () => {
     const [templates, adoption] = await Promise.all([
@@ -157,16 +155,9 @@ export function GoldenPathsTable(
       field: 'title',
       highlight: true,
       render: row => (
-        <Link
-          to={entityRoute({
-            kind: 'template',
-            namespace: row.namespace,
-            name: row.name,
-          })}
-          title={row.description}
-        >
+        <EntityNameLink entityRef={row.id} title={row.description}>
           {row.title}
-        </Link>
+        </EntityNameLink>
       ),
     },
     { title: 'Version', field: 'version' },

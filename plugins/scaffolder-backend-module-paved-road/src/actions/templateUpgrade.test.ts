@@ -286,8 +286,20 @@ describe('paved-road:template:upgrade through the scaffolder', () => {
         outcome: 'opened',
         status: 'open',
         branch: `paved-road/upgrade-api-service-${latest}`,
+        taskId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       }),
     ]);
+    // The task whose page shows the upgrade (the service's card links to it): this run.
+    const task = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${recorded.body.items[0].taskId}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(task.body).toMatchObject({
+      status: 'completed',
+      spec: {
+        templateInfo: { entityRef: template },
+        parameters: { entity: 'component:default/via-template' },
+      },
+    });
 
     // Run again: the branch already holds this change, so it is reused.
     const again = await runUpgradeTask(

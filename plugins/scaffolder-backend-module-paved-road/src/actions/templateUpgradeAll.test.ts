@@ -150,5 +150,22 @@ describe('paved-road:template:upgrade-all through the Upgrade every service temp
       }),
     ]);
     expect(run.output.text[0].content).not.toContain('could not be recorded');
+
+    // Each service's request names its own upgrade task, whose page shows it.
+    for (const name of ['alpha-api', 'gamma-api', 'beta-api']) {
+      const entityRef = `component:default/${name}`;
+      const [upgrade] = (
+        await request(server)
+          .get(`/api/paved-road/upgrades?entityRef=${entityRef}`)
+          .set('Authorization', mockCredentials.user.header())
+      ).body.items;
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${upgrade.taskId}`)
+        .set('Authorization', mockCredentials.user.header());
+      expect({ name, parameters: task.body.spec?.parameters }).toEqual({
+        name,
+        parameters: expect.objectContaining({ entity: entityRef }),
+      });
+    }
   });
 });

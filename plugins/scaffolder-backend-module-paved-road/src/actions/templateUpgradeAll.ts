@@ -72,6 +72,10 @@ export function createTemplateUpgradeAllAction(options: {
               branch: z.string().optional(),
               conflicts: z.number().optional(),
               reason: z.string().optional(),
+              taskId: z
+                .string()
+                .optional()
+                .describe("The service's upgrade task"),
             }),
           ),
         counts: z =>

@@ -8,8 +8,9 @@ import { examples } from './upgradeRecord.examples';
 
 /**
  * `paved-road:upgrade:record`: records one service's upgrade (the output of
- * `paved-road:template:upgrade` and where it was published) with the Paved Road backend,
- * so the dashboard counts its pull request.
+ * `paved-road:template:upgrade`, where it was published and the task that ran it) with
+ * the Paved Road backend, so the dashboard counts its pull request and the service's
+ * Scorecards card links to it.
  *
  * @public
  */
@@ -57,10 +58,17 @@ export function createUpgradeRecordAction(options: {
           'input.upgrade must be the output of paved-road:template:upgrade (it has no templateRef and toVersion)',
         );
       }
-      const result = outcomeOf(entityRef, upgrade, {
-        url: ctx.input.url || undefined,
-        branch: ctx.input.branch || undefined,
-      });
+      // This task's page shows the upgrade (title, branch, diff): the service's
+      // Scorecards card links to it, also for a local branch a browser cannot open.
+      const result = outcomeOf(
+        entityRef,
+        upgrade,
+        {
+          url: ctx.input.url || undefined,
+          branch: ctx.input.branch || undefined,
+        },
+        ctx.task.id,
+      );
       const run = await ctx.checkpoint({
         key: `paved-road.upgrade-record.${entityRef}.${upgrade.toVersion}`,
         fn: async () =>

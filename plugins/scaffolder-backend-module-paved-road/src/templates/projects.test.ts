@@ -1,62 +1,15 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { loadGoldenPaths, writeContents } from './__testUtils__/goldenPaths';
+import { projects, runOwnTests } from './__testUtils__/projectTests';
 import {
-  GoldenPath,
-  loadGoldenPaths,
-  optionCombinations,
-  writeContents,
-} from './__testUtils__/goldenPaths';
-import {
-  FIXED_OPTIONS,
   dryRun,
   formValues,
   startScaffolder,
 } from './__testUtils__/scaffolderHarness';
 
-const exec = promisify(execFile);
-
 jest.setTimeout(15 * 60_000);
-
-/** Debian's python3 carries the test dependencies (python3-fastapi, python3-pytest...). */
-const PYTHON = process.env.PAVED_ROAD_PYTHON ?? '/usr/bin/python3';
-
-async function run(cmd: string, args: string[], cwd: string) {
-  try {
-    await exec(cmd, args, {
-      cwd,
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, CI: 'true' },
-    });
-  } catch (error: any) {
-    throw new Error(
-      `'${cmd} ${args.join(' ')}' failed in ${cwd}:\n${error.stdout ?? ''}\n${
-        error.stderr ?? ''
-      }`,
-    );
-  }
-}
-
-/**
- * One project per template and language (or kind), with every option switched on, so
- * the code each option adds is built and tested too.
- */
-function projects(goldenPaths: GoldenPath[]) {
-  return goldenPaths.flatMap(goldenPath => {
-    const combos = optionCombinations(goldenPath.template, FIXED_OPTIONS);
-    const axis = ['language', 'kind'].find(key => combos.some(c => key in c));
-    const values = axis ? [...new Set(combos.map(c => c[axis]))] : [undefined];
-    return values.map(value => {
-      const candidates = combos.filter(c => !axis || c[axis] === value);
-      const options =
-        candidates.find(c => Object.values(c).every(v => v !== false)) ??
-        candidates[0];
-      return { goldenPath, options };
-    });
-  });
-}
 
 describe('projects generated from the golden paths', () => {
   it('install, build and pass their own tests in every language', async () => {
@@ -75,30 +28,11 @@ describe('projects generated from the golden paths', () => {
         path.join(os.tmpdir(), `paved-road-build-${goldenPath.name}-`),
       );
       await writeContents(dir, res.body.directoryContents);
-      const files = new Set(
+      await runOwnTests(
+        dir,
         res.body.directoryContents.map((f: { path: string }) => f.path),
+        label,
       );
-
-      if (files.has('package.json')) {
-        // The generated package-lock.json, as the project's CI and Dockerfile use it.
-        await run(
-          'npm',
-          ['ci', '--no-audit', '--no-fund', '--loglevel=error'],
-          dir,
-        );
-        await run('npm', ['run', 'build'], dir);
-        await run('npm', ['test'], dir);
-      } else if (files.has('requirements.txt') || files.has('pyproject.toml')) {
-        await run(
-          PYTHON,
-          ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'],
-          dir,
-        );
-      } else {
-        throw new Error(
-          `${label}: generated neither package.json nor a Python project`,
-        );
-      }
       built.push(label);
       await fs.rm(dir, { recursive: true, force: true });
     }

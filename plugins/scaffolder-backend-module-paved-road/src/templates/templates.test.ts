@@ -56,6 +56,14 @@ describe('golden-path templates', () => {
       expect(template.metadata.annotations['backstage.io/time-saved']).toMatch(
         /^P/,
       );
+      // When the current version was released: a past date (the dashboard counts from it).
+      const releasedAt =
+        template.metadata.annotations['paved-road.io/released-at'];
+      expect({ name, releasedAt }).toEqual({
+        name,
+        releasedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
+      expect(Date.parse(releasedAt)).toBeLessThanOrEqual(Date.now());
       // templates/<name>.yaml; its TechDocs are in templates/<name>/.
       expect(template.metadata.annotations['backstage.io/techdocs-ref']).toBe(
         `dir:./${name}`,

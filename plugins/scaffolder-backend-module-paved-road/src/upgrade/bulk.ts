@@ -57,7 +57,8 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * Runs the upgrade template once per service as its own scaffolder task (so each has its
  * own log and pull request), `concurrency` at a time, and returns a result per service:
  * `current` without a task for services already on `toVersion`, `failed` with the task's
- * error, otherwise `opened` or `conflicted` from the task's output.
+ * error, otherwise `opened` or `conflicted` from the task's output; each with the id of
+ * its task, when one was created.
  */
 export async function upgradeEach(options: {
   scaffolder: ScaffolderService;
@@ -84,6 +85,7 @@ export async function upgradeEach(options: {
       });
       return;
     }
+    let taskId: string | undefined;
     const fail = (reason: string) => {
       logger.warn(`${entityRef}: ${reason}`);
       results.set(entityRef, {
@@ -91,9 +93,9 @@ export async function upgradeEach(options: {
         fromVersion: semver.valid(version ?? '') ? version! : '0.0.0',
         outcome: 'failed',
         reason: reason.slice(0, 2000),
+        ...(taskId ? { taskId } : {}),
       });
     };
-    let taskId: string;
     try {
       ({ taskId } = await scaffolder.scaffold(
         {
@@ -132,10 +134,16 @@ export async function upgradeEach(options: {
           return;
         }
         const output = body.output ?? {};
-        const result = outcomeOf(entityRef, output.upgrade as UpgradeOutput, {
-          url: output.url || undefined,
-          branch: output.branch || undefined,
-        });
+        // The child task's page shows this service's upgrade (title, branch, diff).
+        const result = outcomeOf(
+          entityRef,
+          output.upgrade as UpgradeOutput,
+          {
+            url: output.url || undefined,
+            branch: output.branch || undefined,
+          },
+          taskId,
+        );
         logger.info(`${entityRef}: ${result.outcome}`);
         results.set(entityRef, result);
         return;

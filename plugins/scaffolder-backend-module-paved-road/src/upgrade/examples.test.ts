@@ -1,7 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
 import {
@@ -10,13 +8,7 @@ import {
 } from '../templates/__testUtils__/goldenPaths';
 import type { FileTree } from './merge';
 import { planUpgrade, readAnswers } from './plan';
-import { GitRepositoryReleases } from './releases';
-import { renderRelease } from './render';
-import {
-  buildReleases,
-  scaffolderOver,
-  startUpgradeServer,
-} from './__testUtils__/upgradeHarness';
+import { startReleaseHarness } from './__testUtils__/upgradeHarness';
 
 jest.setTimeout(600_000);
 
@@ -107,35 +99,20 @@ describe('the example organisation', () => {
   });
 
   describe('repositories made from a golden path', () => {
-    let server: Awaited<ReturnType<typeof startUpgradeServer>>;
-    let releases: GitRepositoryReleases;
+    let harness: Awaited<ReturnType<typeof startReleaseHarness>>;
 
     beforeAll(async () => {
-      const releasesGitDir = await buildReleases();
-      releases = new GitRepositoryReleases({ gitDir: releasesGitDir });
-      server = await startUpgradeServer({
-        releasesGitDir,
-        reposDir: await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-ex-')),
-        entities: [],
-      });
+      harness = await startReleaseHarness();
     });
 
     it('carry their answers and upgrade to the latest release keeping the teams’ edits', async () => {
-      const goldenPaths = await loadGoldenPaths();
+      const { releases, render } = harness;
       const latest = new Map(
-        goldenPaths.map(g => [
+        (await loadGoldenPaths()).map(g => [
           `template:default/${g.name}`,
           g.template.metadata.annotations[VERSION],
         ]),
       );
-      const render = (release: any, values: Record<string, unknown>) =>
-        renderRelease({
-          scaffolder: scaffolderOver(server),
-          credentials: mockCredentials.user(),
-          release,
-          templateRef: `template:default/${release.name}`,
-          values,
-        });
       const upgraded: Record<string, unknown> = {};
       const reposDir = path.join(examplesDir, 'repos');
       for (const name of (await fs.readdir(reposDir)).sort()) {

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { checkGuardrails } from '../guardrails/checks';
 import { readWorkspace } from '../guardrails/workspace';
 import {
@@ -17,13 +16,9 @@ import {
 import { ANSWERS_PATH, parseAnswers } from './answers';
 import type { FileTree } from './merge';
 import { planUpgrade } from './plan';
-import { GitRepositoryReleases } from './releases';
-import { renderRelease } from './render';
 import {
-  buildReleases,
   renderFresh,
-  scaffolderOver,
-  startUpgradeServer,
+  startReleaseHarness,
 } from './__testUtils__/upgradeHarness';
 
 jest.setTimeout(900_000);
@@ -39,32 +34,17 @@ const LOCAL_NOTE = '\nOn call: #team-oncall (added by the team)\n';
  * each of that release's option combinations, upgraded to the current release.
  */
 describe('upgrading every golden path from every earlier release', () => {
-  let server: Awaited<ReturnType<typeof startUpgradeServer>>;
-  let releases: GitRepositoryReleases;
-  let releasesGitDir: string;
+  let harness: Awaited<ReturnType<typeof startReleaseHarness>>;
 
   beforeAll(async () => {
-    releasesGitDir = await buildReleases();
-    releases = new GitRepositoryReleases({ gitDir: releasesGitDir });
-    server = await startUpgradeServer({
-      releasesGitDir,
-      reposDir: await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-')),
-      entities: [],
-    });
+    harness = await startReleaseHarness();
   });
 
   it('gives untouched services a fresh scaffold and keeps local edits, and the result passes the guardrails', async () => {
+    const { server, releases, releasesGitDir, render } = harness;
     const manifest = yaml.parse(
       await fs.readFile(path.join(templatesDir, 'releases.yaml'), 'utf8'),
     );
-    const render = (release: any, values: Record<string, unknown>) =>
-      renderRelease({
-        scaffolder: scaffolderOver(server),
-        credentials: mockCredentials.user(),
-        release,
-        templateRef: `template:default/${release.name}`,
-        values,
-      });
     const upgraded: string[] = [];
     for (const goldenPath of await loadGoldenPaths()) {
       const latest =

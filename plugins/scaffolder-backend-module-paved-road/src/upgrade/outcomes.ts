@@ -15,11 +15,15 @@ export interface UpgradeOutput {
   branchName?: string;
 }
 
-/** The outcome of an upgrade that ran: current, conflicted (opened with markers) or opened. */
+/**
+ * The outcome of an upgrade that ran: current, conflicted (opened with markers) or
+ * opened, with the scaffolder task that ran it (`taskId`) when known.
+ */
 export function outcomeOf(
   entityRef: string,
   upgrade: UpgradeOutput,
   published: { url?: string; branch?: string },
+  taskId?: string,
 ): UpgradeResult {
   const conflicts = upgrade.conflicts?.length ?? 0;
   let outcome: UpgradeOutcome = 'opened';
@@ -34,5 +38,6 @@ export function outcomeOf(
       ? { branch: published.branch ?? upgrade.branchName }
       : {}),
     ...(outcome === 'conflicted' ? { conflicts } : {}),
+    ...(taskId ? { taskId } : {}),
   };
 }

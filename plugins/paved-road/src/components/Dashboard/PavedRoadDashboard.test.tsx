@@ -65,6 +65,12 @@ describe('PavedRoadDashboard', () => {
           ],
         }),
       ),
+      http.get(`${baseUrl}/upgrades/summary`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
+      http.get(`${baseUrl}/template-releases`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     );
   });
   afterEach(() => server.events.removeAllListeners());
@@ -150,10 +156,14 @@ describe('PavedRoadDashboard', () => {
     expect(screen.getByRole('region', { name: 'Checks' })).toHaveTextContent(
       'orders (4), payments (2)',
     );
-    // aggregates, definitions, history, two result pages, adoption: no request per
-    // entity or group
+    // Template upgrades: one row per golden path, from two requests.
+    expect(
+      await within(templates).findByText('Template upgrades (1)'),
+    ).toBeInTheDocument();
+    // aggregates, definitions, history, two result pages, adoption, upgrade summary,
+    // template releases: no request per entity or group
     expect(seen.filter(u => u.startsWith(baseUrl)).length).toBeLessThanOrEqual(
-      6,
+      8,
     );
   });
 

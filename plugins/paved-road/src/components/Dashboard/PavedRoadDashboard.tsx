@@ -16,6 +16,7 @@ import { EntitiesTable } from './EntitiesTable';
 import { KpiCards, shownScorecard } from './KpiCards';
 import { PlatformToolsTable } from './PlatformToolsTable';
 import { TeamsTable } from './TeamsTable';
+import { UpgradesTable } from './UpgradesTable';
 import { useDashboardData } from './useDashboardData';
 import { useDashboardFilters } from './useDashboardFilters';
 
@@ -32,7 +33,8 @@ function Section(props: { title: string; children: ReactNode }) {
 
 /**
  * The Paved Road adoption dashboard: headline figures with their trends, teams, golden
- * paths, most-failed checks and entities, with filters kept in the URL and a CSV export.
+ * paths with their releases and upgrades, most-failed checks and entities, with filters
+ * kept in the URL and a CSV export.
  *
  * @public
  */
@@ -113,6 +115,9 @@ export function PavedRoadDashboard(): JSX.Element {
         </Section>
         <Section title="Templates">
           <GoldenPathsTable scope={scope} />
+          <Box mt={2}>
+            <UpgradesTable />
+          </Box>
           <Box mt={2}>
             <PlatformToolsTable filters={filters} />
           </Box>

@@ -16,11 +16,15 @@ import { EntityScorecardsCard } from './EntityScorecardsCard';
 describe('EntityScorecardsCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
-  // The client reads the definitions from GET /scorecards.
+  // The client reads the definitions from GET /scorecards; orders-api has no open
+  // upgrade (OpenUpgrade.test.tsx covers those).
   beforeEach(() =>
     server.use(
       http.get(`${baseUrl}/scorecards`, () =>
         HttpResponse.json(scorecardDefinitions),
+      ),
+      http.get(`${baseUrl}/upgrades`, () =>
+        HttpResponse.json({ items: [], totalItems: 0 }),
       ),
     ),
   );

@@ -67,7 +67,7 @@ function ScorecardSummary(props: {
  * @public
  */
 export function EntityScorecardsCard(props: { title?: string }) {
-  const { value, loading, error, entity } = useEntityScorecards();
+  const { value, loading, error, entity, entityRef } = useEntityScorecards();
   let body;
   if (loading) {
     body = <Progress />;
@@ -101,6 +101,7 @@ export function EntityScorecardsCard(props: { title?: string }) {
         </List>
         <Divider style={{ margin: '8px 0' }} />
         <ProvenanceSummary
+          entityRef={entityRef}
           evaluated={value.entity}
           annotations={entity.metadata.annotations ?? {}}
         />

@@ -11,6 +11,7 @@ import {
 } from '@paved-road/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
 import { scaffolderRouteRef } from '../../routes';
+import { OpenUpgrade, OpenUpgradeError, useOpenUpgrade } from './OpenUpgrade';
 
 const DRIFT_TEXT: Record<string, string> = {
   current: 'on the latest version',
@@ -36,13 +37,15 @@ function upgradeTemplateUrl(scaffolderRoot: string, entityRef: string) {
 /**
  * Where the entity came from: its golden-path template, the version it uses, the
  * template's latest version and a drift warning linking to the template and, when the
- * app binds the scaffolder route, to the upgrade template with the entity preselected.
+ * app binds the scaffolder route, to the upgrade template with the entity preselected;
+ * or, once an upgrade was opened and until it is merged, to that upgrade instead.
  */
 export function ProvenanceSummary(props: {
+  entityRef: string;
   evaluated: EvaluatedEntity | null;
   annotations: Record<string, string>;
 }) {
-  const { evaluated, annotations } = props;
+  const { entityRef, evaluated, annotations } = props;
   const theme = useTheme();
   const catalogApi = useApi(catalogApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
@@ -56,6 +59,7 @@ export function ProvenanceSummary(props: {
       templateRef ? catalogApi.getEntityByRef(templateRef) : undefined,
     [catalogApi, templateRef],
   );
+  const open = useOpenUpgrade(entityRef, Boolean(templateRef));
 
   if (!templateRef) {
     return (
@@ -80,13 +84,15 @@ export function ProvenanceSummary(props: {
       {template?.metadata.title ?? parsed.name}
     </Link>
   );
+  // Offered once the entity is known to have no open upgrade (or that is unknown).
   const upgradeUrl =
-    behind && evaluated && scaffolderRoute
+    behind && evaluated && scaffolderRoute && !open.loading
       ? upgradeTemplateUrl(
           scaffolderRoute(),
           stringifyEntityRef(parseEntityRef(evaluated.entityRef)),
         )
       : undefined;
+  const openUpgrade = open.upgrade && <OpenUpgrade upgrade={open.upgrade} />;
 
   return (
     <Box>
@@ -111,15 +117,19 @@ export function ProvenanceSummary(props: {
           <Typography variant="body2" style={{ marginLeft: 4 }}>
             Drift: {DRIFT_TEXT[drift!]} of its template. See the upgrade notes
             in the docs of {templateLink}.
-            {upgradeUrl && (
-              <>
-                {' '}
+            {/* An open upgrade is linked to rather than offering a second one. */}
+            {(openUpgrade || upgradeUrl) && ' '}
+            {openUpgrade ??
+              (upgradeUrl && (
                 <Link to={upgradeUrl}>Upgrade with a pull request</Link>
-              </>
-            )}
+              ))}
           </Typography>
         </Box>
       )}
+      {openUpgrade && !behind && (
+        <Typography variant="body2">{openUpgrade}</Typography>
+      )}
+      {open.error && <OpenUpgradeError error={open.error} />}
     </Box>
   );
 }

@@ -23,6 +23,7 @@ import { ANSWERS_PATH, stringifyAnswers } from '../answers';
 import { git } from '../git';
 import type { FileTree } from '../merge';
 import { GitRepositoryReleases } from '../releases';
+import type { RenderFn } from '../plan';
 import { renderRelease } from '../render';
 
 const repoRoot = resolvePackagePath(
@@ -184,6 +185,37 @@ export function scaffolderOver(server: Server): ScaffolderService {
   } as unknown as ScaffolderService;
 }
 
+/** The render the upgrade plans with: `server`'s dry-run, as a user. */
+export function renderWith(server: Server): RenderFn {
+  return (release, values) =>
+    renderRelease({
+      scaffolder: scaffolderOver(server),
+      credentials: mockCredentials.user(),
+      release,
+      templateRef: `template:default/${release.name}`,
+      values,
+    });
+}
+
+/**
+ * The release repository built from templates/releases.yaml, a backend that renders from
+ * it, and the render `planUpgrade` takes.
+ */
+export async function startReleaseHarness() {
+  const releasesGitDir = await buildReleases();
+  const server = await startUpgradeServer({
+    releasesGitDir,
+    reposDir: await fs.mkdtemp(path.join(os.tmpdir(), 'paved-road-repos-')),
+    entities: [],
+  });
+  return {
+    releasesGitDir,
+    releases: new GitRepositoryReleases({ gitDir: releasesGitDir }),
+    server,
+    render: renderWith(server),
+  };
+}
+
 /**
  * Renders `template` at `version` with `values` as a fresh scaffold would (the answers
  * file included, written by hand for releases that did not write one).
@@ -198,13 +230,7 @@ export async function renderFresh(
   const release = await new GitRepositoryReleases({
     gitDir: releasesGitDir,
   }).read(template, version);
-  const tree = await renderRelease({
-    scaffolder: scaffolderOver(server),
-    credentials: mockCredentials.user(),
-    release,
-    templateRef: `template:default/${template}`,
-    values,
-  });
+  const tree = await renderWith(server)(release, values);
   if (!tree.has(ANSWERS_PATH)) {
     tree.set(ANSWERS_PATH, {
       content: Buffer.from(
@@ -219,14 +245,19 @@ export async function renderFresh(
   return tree;
 }
 
-/** Writes `tree` to `dir` and commits it as a new repository on branch main. */
-export async function createRepository(dir: string, tree: FileTree) {
-  await fs.rm(dir, { recursive: true, force: true });
+/** Writes every file of `tree` below `dir`, with its executable bit. */
+export async function writeTree(dir: string, tree: FileTree) {
   for (const [file, { content, executable }] of tree) {
     const target = path.join(dir, file);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, content, { mode: executable ? 0o755 : 0o644 });
   }
+}
+
+/** Writes `tree` to `dir` and commits it as a new repository on branch main. */
+export async function createRepository(dir: string, tree: FileTree) {
+  await fs.rm(dir, { recursive: true, force: true });
+  await writeTree(dir, tree);
   await git(['init', '--quiet', '--initial-branch', 'main'], { cwd: dir });
   await commitAll(dir, 'Initial commit from a Paved Road golden path');
 }

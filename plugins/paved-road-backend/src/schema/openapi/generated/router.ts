@@ -344,6 +344,14 @@ export const spec = {
             maxLength: 2000,
             description: 'Why the upgrade failed; only for outcome failed.',
           },
+          taskId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[0-9A-Za-z][0-9A-Za-z_-]*$',
+            description:
+              "The scaffolder task that ran the upgrade (a UUID): its page shows the upgrade's title, branch and diff, also for a local branch.",
+          },
         },
       },
       UpgradeRunScope: {
@@ -445,6 +453,59 @@ export const spec = {
           },
         },
       },
+      TemplateRelease: {
+        description:
+          'A template version as released in the catalog, and how far its golden-path services followed.',
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'templateRef',
+          'version',
+          'releasedAt',
+          'firstSeenAt',
+          'majorityAt',
+          'entities',
+          'onVersion',
+          'updatedAt',
+        ],
+        properties: {
+          templateRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          releasedAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              "When the version was released: the template's paved-road.io/released-at, or firstSeenAt when it has none.",
+          },
+          firstSeenAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When an evaluation pass first saw the template at this version.',
+          },
+          majorityAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+            description:
+              "When more than half of the template's golden-path entities were first seen on this version or a later one; null until then.",
+          },
+          entities: {
+            type: 'integer',
+          },
+          onVersion: {
+            type: 'integer',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
       UpgradeRequest: {
         description:
           'The latest result recorded for one service, template and target version, with its status computed when read.',
@@ -500,6 +561,9 @@ export const spec = {
             type: 'integer',
           },
           reason: {
+            type: 'string',
+          },
+          taskId: {
             type: 'string',
           },
           createdAt: {
@@ -1460,6 +1524,52 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+    },
+    '/template-releases': {
+      get: {
+        operationId: 'ListTemplateReleases',
+        description:
+          "Template releases, newest first per template: when an evaluation pass first saw each template version as the template's latest, and when more than half of the template's golden-path entities were first on it or a later version. These are organisation-wide counts: a caller who may not read every entity is refused.",
+        parameters: [
+          {
+            name: 'templateRef',
+            in: 'query',
+            description: 'A template entity ref; kind defaults to template.',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'By template ref, newest release first',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/TemplateRelease',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
           },
         },
       },
