@@ -36,6 +36,29 @@ test('the legacy frontend system mounts the card, the tab and the page', async (
     fullPage: true,
   });
 
+  // A drifted service's card offers the upgrade, opened in the scaffolder with the
+  // service preselected (the bindRoutes line of the README's legacy install section).
+  await page.goto('/catalog/default/component/search-indexer');
+  const upgrade = page.getByRole('link', {
+    name: 'Upgrade with a pull request',
+  });
+  await expect(upgrade).toBeVisible({ timeout: 60_000 });
+  await expect(upgrade).toHaveAttribute(
+    'href',
+    /^\/create\/templates\/default\/upgrade-service\?formData=/,
+  );
+  await upgrade.click();
+  await expect(
+    page.getByText('Upgrade a service to its golden path').first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('textbox', { name: 'Service' })).toHaveValue(
+    'component:default/search-indexer',
+  );
+  await page.screenshot({
+    path: path.join(screenshots, 'legacy-upgrade-form.png'),
+    fullPage: true,
+  });
+
   await expect(page.getByRole('link', { name: 'Paved Road' })).toBeVisible();
   await page.goto('/paved-road');
   await expect(page.getByText('Golden-path adoption').first()).toBeVisible();

@@ -6,17 +6,20 @@ import {
   SignInPage,
 } from '@backstage/core-components';
 import { CatalogEntityPage, CatalogIndexPage } from '@backstage/plugin-catalog';
-import { scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { PavedRoadPage, pavedRoadPlugin } from '@paved-road/backstage-plugin';
 import { Navigate, Route } from 'react-router-dom';
+import { apis } from './apis';
 import { entityPage } from './components/EntityPage';
 import { Root } from './components/Root';
 
 /*
- * A minimal app on the legacy frontend system: the catalog, and Paved Road mounted by
- * hand the way the README's legacy install section shows.
+ * A minimal app on the legacy frontend system: the catalog, the scaffolder (where the
+ * Scorecards card's upgrade link leads), and Paved Road mounted by hand the way the
+ * README's legacy install section shows.
  */
 const app = createApp({
+  apis,
   bindRoutes({ bind }) {
     bind(pavedRoadPlugin.externalRoutes, {
       scaffolder: scaffolderPlugin.routes.root,
@@ -37,6 +40,7 @@ const routes = (
     >
       {entityPage}
     </Route>
+    <Route path="/create" element={<ScaffolderPage />} />
     <Route path="/paved-road" element={<PavedRoadPage />} />
   </FlatRoutes>
 );
