@@ -54,6 +54,57 @@ export interface Config {
     scorecardFiles?: string[];
 
     /**
+     * Campaigns kept as code: read-only in the API and the UI, which say where they are
+     * declared. Each is validated at start-up against the loaded scorecards; an invalid
+     * one stops the backend with an error naming its key, e.g.
+     * `pavedRoad.campaigns[1].deadline`. Ids are unique, and campaigns created through
+     * the API may not take them.
+     * @visibility backend
+     */
+    campaigns?: Array<{
+      /** Lower-case letters and digits separated by dashes, at most 63 characters. */
+      id: string;
+      /** The name shown. */
+      title: string;
+      /** What the campaign is for and how to get there, in Markdown. */
+      description: string;
+      /** The group that runs the campaign, a group entity ref (kind defaults to group). */
+      owner: string;
+      /**
+       * What every entity in scope should reach: a level of a scorecard
+       * (`{ type: level, scorecard, level }`), a set of its checks
+       * (`{ type: checks, scorecard, checks }`), or a template version in a semver range
+       * (`{ type: template-version, template, range }`).
+       */
+      goal: {
+        type: 'level' | 'checks' | 'template-version';
+        scorecard?: string;
+        level?: string;
+        checks?: string[];
+        template?: string;
+        range?: string;
+      };
+      /**
+       * Which entities it covers, with the dashboard's filters (all must hold): `owner`
+       * (a group, with its subgroups), `system`, `kind`, `type`, `lifecycle`, and
+       * `filter`, a predicate over facts as in scorecards' `appliesTo`. Every entity when
+       * omitted.
+       */
+      scope?: {
+        owner?: string;
+        system?: string;
+        kind?: string;
+        type?: string;
+        lifecycle?: string;
+        filter?: { [path: string]: any };
+      };
+      /** The first day, `YYYY-MM-DD`. */
+      startsOn: string;
+      /** The day the goal should be met by, `YYYY-MM-DD`, not before `startsOn`. */
+      deadline: string;
+    }>;
+
+    /**
      * How often scorecards are evaluated (one replica evaluates; scope global).
      * Defaults to every 5 minutes with a 5-minute timeout. The timeout is how long the
      * task's lock outlives a replica killed during a pass; a pass that runs longer is

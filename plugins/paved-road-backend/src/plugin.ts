@@ -13,6 +13,7 @@ import {
   PavedRoadRuleOperator,
   pavedRoadRuleOperatorsExtensionPoint,
 } from '@paved-road/backstage-plugin-node';
+import { CampaignStore } from './database/CampaignStore';
 import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
 import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
@@ -20,6 +21,7 @@ import { TemplateReleaseStore } from './database/TemplateReleaseStore';
 import { readScorecardDefinitions } from './scorecards/definitions';
 import { registerScorecardActions } from './service/actions';
 import { createBuiltInFactSources } from './service/builtInFactSources';
+import { readConfiguredCampaigns } from './service/configuredCampaigns';
 import { CatalogIndex } from './service/CatalogIndex';
 import {
   readCatchUpConfig,
@@ -105,6 +107,7 @@ export const pavedRoadPlugin = createBackendPlugin({
         const upgrades = await DatabaseUpgradeStore.create({ database });
         const results = await DatabaseResultsStore.create({ database });
         const releases = await TemplateReleaseStore.create({ database });
+        const campaigns = await CampaignStore.create({ database });
         const evaluation = new ScorecardEvaluationService({
           catalog,
           auth,
@@ -128,6 +131,17 @@ export const pavedRoadPlugin = createBackendPlugin({
               : { hours: 24 },
           ),
         });
+
+        // Checked against the loaded scorecards; an invalid one stops the backend, naming
+        // its key.
+        const campaignContext = {
+          scorecards: () => evaluation.getScorecards().definitions,
+          operators,
+        };
+        let configuredCampaigns = readConfiguredCampaigns(
+          config,
+          campaignContext,
+        );
 
         const scheduled = new ScheduledEvaluation({
           scheduler: deps.scheduler,
@@ -169,6 +183,16 @@ export const pavedRoadPlugin = createBackendPlugin({
               }`,
             );
           }
+          try {
+            configuredCampaigns = readConfiguredCampaigns(
+              config,
+              campaignContext,
+            );
+          } catch (error) {
+            logger.error(
+              `Edited campaigns were not applied: ${(error as Error).message}`,
+            );
+          }
         });
 
         registerScorecardActions({
@@ -188,6 +212,8 @@ export const pavedRoadPlugin = createBackendPlugin({
             store,
             upgrades,
             releases,
+            campaigns,
+            configuredCampaigns: () => configuredCampaigns,
             factSources,
             results,
             index,

@@ -1,5 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import { CampaignRequests, PavedRoadCampaignsApi } from './campaignClient';
+import { Campaign, CampaignEdit, CampaignInput } from './campaigns';
 import {
   AggregatesQuery,
   AggregatesResponse,
@@ -51,7 +53,7 @@ export interface PavedRoadDiscovery {
  *
  * @public
  */
-export interface PavedRoadApi {
+export interface PavedRoadApi extends PavedRoadCampaignsApi {
   /**
    * Records one run of a golden-path template (`POST /scaffold-events`); needs the
    * `paved-road.facts.write` permission. In a backend, pass a service token as `token`.
@@ -158,6 +160,9 @@ export interface PavedRoadApi {
 export class PavedRoadClient implements PavedRoadApi {
   private readonly discovery: PavedRoadDiscovery;
   private readonly fetchFn: typeof fetch;
+  private readonly campaigns = new CampaignRequests((path, init) =>
+    this.request(path, init),
+  );
 
   constructor(options: {
     discoveryApi: PavedRoadDiscovery;
@@ -300,12 +305,50 @@ export class PavedRoadClient implements PavedRoadApi {
     return this.request(`/template-releases${queryString(request)}`);
   }
 
+  /** {@inheritDoc PavedRoadCampaignsApi.listCampaigns} */
+  async listCampaigns(): Promise<{ items: Campaign[] }> {
+    return this.campaigns.listCampaigns();
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.getCampaign} */
+  async getCampaign(id: string): Promise<Campaign> {
+    return this.campaigns.getCampaign(id);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.createCampaign} */
+  async createCampaign(
+    campaign: CampaignInput,
+    options?: { token?: string },
+  ): Promise<Campaign> {
+    return this.campaigns.createCampaign(campaign, options);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.updateCampaign} */
+  async updateCampaign(
+    id: string,
+    campaign: CampaignInput,
+    options?: { token?: string },
+  ): Promise<Campaign> {
+    return this.campaigns.updateCampaign(id, campaign, options);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.deleteCampaign} */
+  async deleteCampaign(id: string, options?: { token?: string }) {
+    return this.campaigns.deleteCampaign(id, options);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.listCampaignEdits} */
+  async listCampaignEdits(id: string): Promise<{ items: CampaignEdit[] }> {
+    return this.campaigns.listCampaignEdits(id);
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discovery.getBaseUrl('paved-road');
     const response = await this.fetchFn(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

@@ -5,6 +5,8 @@
  */
 
 export * from './annotations';
+export type { PavedRoadCampaignsApi } from './campaignClient';
+export * from './campaigns';
 export * from './client';
 export * from './duration';
 export * from './permissions';

@@ -33,6 +33,17 @@ export const pavedRoadScorecardsPreviewPermission = createPermission({
 });
 
 /**
+ * Allows creating, replacing and deleting campaigns through the API
+ * (`POST /campaigns`, `PUT` and `DELETE /campaigns/{id}`). Reading them needs none.
+ *
+ * @public
+ */
+export const pavedRoadCampaignsManagePermission = createPermission({
+  name: 'paved-road.campaigns.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission the bundle defines, for registration with the permissions registry.
  *
  * @public
@@ -41,4 +52,5 @@ export const pavedRoadPermissions = [
   pavedRoadEvaluatePermission,
   pavedRoadFactsWritePermission,
   pavedRoadScorecardsPreviewPermission,
+  pavedRoadCampaignsManagePermission,
 ];

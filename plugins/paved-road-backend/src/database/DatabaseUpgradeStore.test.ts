@@ -332,10 +332,14 @@ describe('DatabaseUpgradeStore', () => {
         ]),
         'plugin:scaffolder',
       );
-      // Down one step drops the task ids and keeps the results; up again, the
-      // results recorded before have none.
+      // Down past the task ids' migration (the later ones have tables of their own)
+      // drops the task ids and keeps the results; up again, the results recorded
+      // before have none.
       expect(await hasTaskIds()).toBe(true);
-      await knex.migrate.down({ directory: migrationsDir });
+      for (let step = 0; step < 10; step++) {
+        await knex.migrate.down({ directory: migrationsDir });
+        if (!(await hasTaskIds())) break;
+      }
       expect(await hasTaskIds()).toBe(false);
       expect(
         await knex('paved_road_upgrade_results').select('entity_ref'),

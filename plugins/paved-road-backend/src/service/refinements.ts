@@ -1,5 +1,10 @@
-import { parseVersion } from '@paved-road/backstage-plugin-common';
+import {
+  parseVersion,
+  ScorecardDefinition,
+} from '@paved-road/backstage-plugin-common';
 import { z } from 'zod';
+import { ScorecardRuleOperator } from '../scorecards/operators';
+import { campaignSchema } from './campaignSchema';
 import { entityRefSchema } from './validation';
 
 /**
@@ -231,9 +236,20 @@ const resultsFilter = z.object({
 });
 
 /** The refinements of every operation, by operation id. @internal */
-export function createRefinements(options: { maxPushedFactsBytes: number }) {
+export function createRefinements(options: {
+  maxPushedFactsBytes: number;
+  /** The loaded scorecards, which campaigns' goals are checked against. */
+  evaluation?: { getScorecards(): { definitions: ScorecardDefinition[] } };
+  operators?: Iterable<ScorecardRuleOperator>;
+}) {
   const { maxPushedFactsBytes } = options;
+  const campaign = campaignSchema({
+    scorecards: () => options.evaluation?.getScorecards().definitions ?? [],
+    operators: options.operators,
+  });
   return {
+    CreateCampaign: { body: campaign },
+    UpdateCampaign: { body: campaign },
     RecordScaffoldEvent: {
       body: z.object({
         templateRef: ref('template', ['template']),

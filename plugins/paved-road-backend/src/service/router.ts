@@ -5,13 +5,18 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { pavedRoadFactsWritePermission } from '@paved-road/backstage-plugin-common';
+import {
+  Campaign,
+  pavedRoadFactsWritePermission,
+} from '@paved-road/backstage-plugin-common';
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import express from 'express';
+import { CampaignStore } from '../database/CampaignStore';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
 import { DatabaseUpgradeStore } from '../database/DatabaseUpgradeStore';
 import { TemplateReleaseStore } from '../database/TemplateReleaseStore';
 import { createOpenApiRouter } from '../schema/openapi';
+import { addCampaignRoutes } from './campaignRoutes';
 import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
@@ -95,6 +100,9 @@ export interface RouterOptions
   store: DatabaseScaffoldEventStore;
   upgrades: DatabaseUpgradeStore;
   releases: TemplateReleaseStore;
+  campaigns: CampaignStore;
+  /** The campaigns declared under `pavedRoad.campaigns` now (read-only). */
+  configuredCampaigns: () => Campaign[];
   factSources: PavedRoadFactSource[];
   /** Evaluates a scaffolded entity as soon as the catalog has it (ScaffoldedEntityWatcher). */
   scaffoldedEntities?: { watch(entityRef: string): void };
@@ -206,6 +214,7 @@ export async function createRouter(
   addUpgradeRoutes(router, { ...options, refinements });
   addTemplateReleaseRoutes(router, { ...options, refinements });
   addScorecardRoutes(router, { ...options, refinements });
+  addCampaignRoutes(router, { ...options, refinements });
 
   // Bad requests the spec's validator refused, answered like the refinements' own.
   router.use(openApiErrorHandler(refinements));

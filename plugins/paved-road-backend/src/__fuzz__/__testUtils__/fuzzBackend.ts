@@ -44,7 +44,26 @@ async function main() {
           backend: { database },
           // No catch-up passes during the run: the start-up pass, then the ones the
           // fuzzer asks for (POST /evaluate).
-          pavedRoad: { startup: { retryAfter: { hours: 1 } } },
+          pavedRoad: {
+            startup: { retryAfter: { hours: 1 } },
+            // A configured campaign: read-only through the API.
+            campaigns: [
+              {
+                id: 'startup-probes',
+                title: 'Startup probes everywhere',
+                description: 'Every production service has a startup probe.',
+                owner: 'group:default/orders',
+                goal: {
+                  type: 'checks',
+                  scorecard: 'production-readiness',
+                  checks: ['startup-probe'],
+                },
+                scope: { lifecycle: 'production' },
+                startsOn: '2026-12-01',
+                deadline: '2027-01-31',
+              },
+            ],
+          },
         },
       }),
     ],

@@ -164,6 +164,22 @@ export async function startAndSeed(backend: BackendProcess) {
   ]) {
     await expectStatus(backend, 201, 'POST', '/upgrade-runs', run);
   }
+  // A campaign created through the API, beside the configured one (fuzzBackend.ts);
+  // the limited user may read its owner.
+  await expectStatus(backend, 201, 'POST', '/campaigns', {
+    id: 'api-service-2',
+    title: 'Every API on api-service 2',
+    description: 'No service more than one major behind.',
+    owner: 'group:default/orders',
+    goal: {
+      type: 'template-version',
+      template: 'template:default/api-service',
+      range: '>=2.0.0',
+    },
+    scope: { kind: 'Component', type: 'service' },
+    startsOn: '2026-12-01',
+    deadline: '2027-06-30',
+  });
   await expectStatus(backend, 200, 'POST', '/evaluate', {});
 }
 
@@ -243,6 +259,12 @@ export async function loadRealistic(
     scorecardIds: scorecards.map(s => s.id),
     levelIds: [...new Set(scorecards.flatMap(s => s.levels.map(l => l.id)))],
     checkIds: [...new Set(scorecards.flatMap(s => s.checks.map(c => c.id)))],
+    scorecards: Object.fromEntries(
+      scorecards.map(s => [
+        s.id,
+        { levels: s.levels.map(l => l.id), checks: s.checks.map(c => c.id) },
+      ]),
+    ),
     guardrails: [
       ...new Set(
         scorecards.flatMap(s =>
@@ -274,6 +296,10 @@ export async function loadRealistic(
           .body,
       ).items as Array<{ id: string }>
     ).map(r => r.id),
+    campaignIds: (
+      JSON.parse((await expectStatus(backend, 200, 'GET', '/campaigns')).body)
+        .items as Array<{ id: string }>
+    ).map(c => c.id),
     etags: [scorecardsRes.headers.etag, aggregates.headers.etag].filter(
       (v): v is string => typeof v === 'string',
     ),

@@ -16,6 +16,16 @@ import {
 /** Short text as people write it in titles and descriptions. */
 const prose = fc.stringMatching(/^[A-Z][a-z]{2,12}( [a-z]{1,10}){0,4}\.?$/);
 
+/** Days from `min` to `max`, `YYYY-MM-DD`. */
+const daysBetween = (min: string, max: string) =>
+  fc
+    .date({
+      min: new Date(`${min}T00:00:00Z`),
+      max: new Date(`${max}T00:00:00Z`),
+      noInvalidDate: true,
+    })
+    .map(d => d.toISOString().slice(0, 10));
+
 /** A hint: realistic values for a parameter or property, and what "wrong" looks like for it. */
 export interface Hint {
   /** The schema type the hint is for (`string` unless said): a body property named like a query parameter may be another thing. */
@@ -54,6 +64,85 @@ export function realisticHints(realistic: Realistic): Record<string, Hint> {
   const scorecardId: Hint = {
     valid: fc.constantFrom(...realistic.scorecardIds),
     wrong: fc.constantFrom('unknown-scorecard', 'Golden-Path-Adoption', ''),
+  };
+  const campaignId: Hint = {
+    valid: fc.oneof(
+      {
+        weight: 4,
+        arbitrary: realistic.campaignIds.length
+          ? fc.constantFrom(...realistic.campaignIds)
+          : fc.constant('startup-probes'),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+          .filter(s => s.length <= 40),
+      },
+    ),
+    wrong: fc.constantFrom('Not An Id', '-x', 'a'.repeat(64), 'x--y'),
+  };
+  /** A goal of each type on the loaded scorecards and the catalog's templates. */
+  const goal: Hint = {
+    type: 'object',
+    valid: fc.oneof(
+      fc
+        .constantFrom(...Object.entries(realistic.scorecards))
+        .chain(([scorecard, { levels }]) =>
+          fc.record({
+            type: fc.constant('level'),
+            scorecard: fc.constant(scorecard),
+            level: fc.constantFrom(...levels),
+          }),
+        ),
+      fc
+        .constantFrom(...Object.entries(realistic.scorecards))
+        .chain(([scorecard, { checks }]) =>
+          fc.record({
+            type: fc.constant('checks'),
+            scorecard: fc.constant(scorecard),
+            checks: fc.subarray(checks, { minLength: 1, maxLength: 3 }),
+          }),
+        ),
+      fc.record({
+        type: fc.constant('template-version'),
+        template: entityRef(realistic, ['template'], 'template'),
+        range: fc.constantFrom('>=2.0.0', '^2.3.0', '~1.4.0 || >=2', '*'),
+      }),
+    ),
+    wrong: fc.constantFrom(
+      { type: 'level', scorecard: 'production-readiness' },
+      { type: 'level', scorecard: 'production-readiness', level: 'platinum' },
+      { type: 'checks', scorecard: 'no-such-scorecard', checks: ['probes'] },
+      { type: 'template-version', template: 'api-service', range: 'latest' },
+      { type: 'template-version', template: 'user:default/amara', range: '*' },
+      { type: 'checks', scorecard: 'production-readiness', level: 'gold' },
+    ),
+  };
+  const campaignHints: Record<string, Hint> = {
+    id: campaignId,
+    owner: ref(['group'], 'group'),
+    title: { valid: prose },
+    description: { valid: prose },
+    goal,
+    checks: {
+      type: 'array',
+      valid: fc.subarray(realistic.checkIds, { minLength: 1, maxLength: 3 }),
+      wrong: fc.constantFrom([], ['no-such-check'], ['probes', 'probes']),
+    },
+    template: ref(['template'], 'template'),
+    range: {
+      valid: fc.constantFrom('>=2.0.0', '^2.3.0', '~1.4.0 || >=2', '*'),
+      wrong: fc.constantFrom('latest', '>=two', '2.0.0 -', '=>2'),
+    },
+    // Campaigns start before 2027 and end after, so most are in order (a deadline
+    // before the start is one of the wrong ones).
+    startsOn: { valid: daysBetween('2024-01-01', '2026-12-31') },
+    deadline: {
+      valid: daysBetween('2027-01-01', '2028-12-31'),
+      wrong: fc.constantFrom('2023-12-31', '2027-02-29', '2027-13-01'),
+    },
+    filter: rule,
   };
   return {
     entityRef: ref(),
@@ -213,6 +302,22 @@ export function realisticHints(realistic: Realistic): Record<string, Hint> {
     'PreviewScorecard.title': { valid: prose },
     'PreviewScorecard.description': { valid: prose },
     'PreviewScorecard.markdown': { valid: prose },
+    // Campaigns: their ids, a group owner, goals on the loaded scorecards, days (by
+    // operation: a scorecard's `checks` are objects).
+    ...Object.fromEntries(
+      [
+        'GetCampaign',
+        'CreateCampaign',
+        'UpdateCampaign',
+        'DeleteCampaign',
+        'ListCampaignEdits',
+      ].flatMap(op =>
+        Object.entries(campaignHints).map(([name, hint]) => [
+          `${op}.${name}`,
+          hint,
+        ]),
+      ),
+    ),
     'If-None-Match': {
       valid: fc.constantFrom(...realistic.etags, '*', '"0"', 'W/"weak"'),
     },

@@ -14,6 +14,8 @@ export interface Realistic {
   scorecardIds: string[];
   levelIds: string[];
   checkIds: string[];
+  /** Each loaded scorecard's level and check ids, by scorecard id. */
+  scorecards: Record<string, { levels: string[]; checks: string[] }>;
   guardrails: string[];
   /** Fact paths the rules use and the facts have. */
   factPaths: string[];
@@ -28,6 +30,8 @@ export interface Realistic {
   templateVersions: string[];
   /** Ids of the recorded upgrade runs. */
   upgradeRunIds: string[];
+  /** Ids of the campaigns (configured and created at start-up). */
+  campaignIds: string[];
   /** ETags the backend answered with. */
   etags: string[];
 }

@@ -39,8 +39,11 @@ export class SchemaValues {
     const hint = this.hints[`${operationId}.${name}`] ?? this.hints[name];
     const type = (t?: string) => (t === 'integer' ? 'number' : t);
     const { type: schemaType } = this.resolve(schema);
+    // A hint is for a free value: an enum's values are its own (a campaign goal's
+    // `type` is not an entity's `spec.type`).
     if (
       !hint ||
+      this.resolve(schema).enum ||
       (schemaType && type(hint.type ?? 'string') !== type(schemaType))
     ) {
       return undefined;

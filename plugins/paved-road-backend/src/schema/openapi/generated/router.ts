@@ -151,6 +151,18 @@ export const spec = {
           default: 'asc',
         },
       },
+      campaignId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'A campaign id.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+          pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+        },
+      },
     },
     responses: {
       Error: {
@@ -1055,6 +1067,245 @@ export const spec = {
           },
           error: {
             type: 'string',
+          },
+        },
+      },
+      CampaignGoal: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'What every entity in scope should reach. level: `scorecard` and `level` (that level or a higher one); checks: `scorecard` and `checks` (pass each); template-version: `template` (a template entity ref) and `range` (a semver range its version must satisfy). The scorecard, level and checks must be loaded ones.',
+        required: ['type'],
+        properties: {
+          type: {
+            type: 'string',
+            enum: ['level', 'checks', 'template-version'],
+          },
+          scorecard: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          level: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          checks: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          template: {
+            type: 'string',
+            maxLength: 255,
+            description: 'A template entity ref; kind defaults to template.',
+          },
+          range: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description: 'A semver range such as >=2.0.0.',
+          },
+        },
+      },
+      CampaignScope: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          "Which entities the campaign covers, with the dashboard's filters (all must hold); every entity when empty.",
+        properties: {
+          owner: {
+            type: 'string',
+            maxLength: 255,
+            description:
+              "A group entity ref; its subgroups' entities count too.",
+          },
+          system: {
+            type: 'string',
+            maxLength: 255,
+            description: 'A system entity ref; kind defaults to system.',
+          },
+          kind: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          type: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          lifecycle: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          filter: {
+            type: 'object',
+            description:
+              "A filter predicate over the entity's facts, as scorecards' appliesTo.",
+          },
+        },
+      },
+      CampaignInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'title',
+          'description',
+          'owner',
+          'goal',
+          'startsOn',
+          'deadline',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+            description: 'Lower-case letters and digits separated by dashes.',
+          },
+          title: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+          },
+          description: {
+            type: 'string',
+            maxLength: 20000,
+            description: 'Markdown.',
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+            description: 'A group entity ref; kind defaults to group.',
+          },
+          goal: {
+            $ref: '#/components/schemas/CampaignGoal',
+          },
+          scope: {
+            $ref: '#/components/schemas/CampaignScope',
+          },
+          startsOn: {
+            type: 'string',
+            format: 'date',
+          },
+          deadline: {
+            type: 'string',
+            format: 'date',
+            description: 'Not before startsOn.',
+          },
+        },
+      },
+      Campaign: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'title',
+          'description',
+          'owner',
+          'goal',
+          'scope',
+          'startsOn',
+          'deadline',
+          'source',
+          'createdAt',
+          'createdBy',
+          'updatedAt',
+          'updatedBy',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          goal: {
+            $ref: '#/components/schemas/CampaignGoal',
+          },
+          scope: {
+            $ref: '#/components/schemas/CampaignScope',
+          },
+          startsOn: {
+            type: 'string',
+            format: 'date',
+          },
+          deadline: {
+            type: 'string',
+            format: 'date',
+          },
+          source: {
+            type: 'string',
+            enum: ['api', 'config'],
+            description: 'config campaigns are read-only through the API.',
+          },
+          declaredAt: {
+            type: 'string',
+            description:
+              'For a config campaign, the config key it is declared at.',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedBy: {
+            type: 'string',
+          },
+        },
+      },
+      CampaignEdit: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['campaignId', 'action', 'at', 'by', 'changes'],
+        properties: {
+          campaignId: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['created', 'updated', 'deleted'],
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          by: {
+            type: 'string',
+          },
+          changes: {
+            type: 'object',
+            description: 'Per changed field, its value before and after.',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                before: {},
+                after: {},
+              },
+            },
           },
         },
       },
@@ -2333,6 +2584,202 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '403': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns': {
+      get: {
+        operationId: 'ListCampaigns',
+        description:
+          'Every campaign, created through the API or declared in configuration (pavedRoad.campaigns), by id.',
+        responses: {
+          '200': {
+            description: 'The campaigns',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Campaign',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateCampaign',
+        description:
+          'Creates a campaign. Needs paved-road.campaigns.manage; its id may not be taken, by another campaign or one in configuration. The edit is recorded.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CampaignInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}': {
+      get: {
+        operationId: 'GetCampaign',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        description: 'One campaign.',
+        responses: {
+          '200': {
+            description: 'The campaign',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      put: {
+        operationId: 'UpdateCampaign',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        description:
+          "Replaces a campaign created through the API (the body's id must be the path's). Needs paved-road.campaigns.manage; campaigns from configuration are refused (409). The fields that changed are recorded.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CampaignInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign as replaced',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteCampaign',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        description:
+          'Deletes a campaign created through the API; its edit log is kept. Needs paved-road.campaigns.manage; campaigns from configuration are refused (409).',
+        responses: {
+          '204': {
+            description: 'Deleted',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}/edits': {
+      get: {
+        operationId: 'ListCampaignEdits',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        description:
+          "A campaign's edit log, newest first: who changed what, when. Kept after the campaign is deleted; empty for a campaign from configuration.",
+        responses: {
+          '200': {
+            description: 'The edits',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/CampaignEdit',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '404': {
             $ref: '#/components/responses/Error',
           },
         },
