@@ -1,6 +1,5 @@
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -19,6 +18,7 @@ import {
   pavedRoadCampaignsManagePermission,
 } from '@paved-road/backstage-plugin-common';
 import { CampaignStore } from '../database/CampaignStore';
+import { callerOf } from './caller';
 import { spec } from '../schema/openapi';
 import { createRefinements } from './refinements';
 import { refine } from './validation';
@@ -33,17 +33,6 @@ export interface CampaignRoutesOptions {
   /** The campaigns declared under `pavedRoad.campaigns` now (read-only). */
   configuredCampaigns: () => Campaign[];
   refinements: ReturnType<typeof createRefinements>;
-}
-
-/** Who is recorded for an edit: a user's entity ref, or a service's subject. */
-function callerOf(credentials: BackstageCredentials): string {
-  const { principal } = credentials as BackstageCredentials<
-    | { type: 'user'; userEntityRef: string }
-    | { type: 'service'; subject: string }
-  >;
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : principal.subject;
 }
 
 /** The entity refs a campaign's fields name (all normalised by the schema). */

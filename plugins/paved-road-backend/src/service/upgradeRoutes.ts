@@ -13,6 +13,7 @@ import {
   Visible,
 } from '../database/DatabaseUpgradeStore';
 import { spec } from '../schema/openapi';
+import { callerOf } from './caller';
 import { createRefinements } from './refinements';
 import {
   currentVersions,
@@ -68,10 +69,7 @@ export function addUpgradeRoutes(
       req.body,
       'request body',
     );
-    const { principal } = credentials;
-    const createdBy =
-      principal.type === 'user' ? principal.userEntityRef : principal.subject;
-    res.status(201).json(await upgrades.record(body, createdBy));
+    res.status(201).json(await upgrades.record(body, callerOf(credentials)));
   });
 
   router.get('/upgrade-runs', async (req, res) => {
