@@ -47,11 +47,90 @@ export interface Config {
     }>;
 
     /**
-     * YAML files with scorecards, each holding one scorecard or a list of them.
+     * YAML files with scorecards, each holding one scorecard, a list of them, or the
+     * sections `scorecards` (a list) and `campaigns` (a list, as `campaigns` below).
      * Relative paths are resolved against the backend's working directory.
      * @visibility backend
      */
     scorecardFiles?: string[];
+
+    /**
+     * Notifications through Backstage's notifications service, each sent once (across
+     * restarts and replicas): every kind is on unless turned off.
+     */
+    notifications?: {
+      /**
+       * Turns every kind off when false.
+       * @visibility backend
+       */
+      enabled?: boolean;
+      /**
+       * How often the sender runs (a duration, default one hour).
+       * @visibility backend
+       */
+      frequency?: HumanDuration | string;
+      /**
+       * To the owners of entities to do, in the first week of a campaign.
+       * @visibility backend
+       */
+      campaignStarted?: boolean;
+      /**
+       * One notification a week per owner listing their open items across campaigns.
+       * @visibility backend
+       */
+      weeklyDigest?: boolean;
+      /**
+       * The digest's weekday, 1 (Monday) to 7 (Sunday), UTC. Default 1.
+       * @visibility backend
+       */
+      digestWeekday?: number;
+      /**
+       * To owners with entities to do, before a deadline.
+       * @visibility backend
+       */
+      reminders?: boolean;
+      /**
+       * How many days before a deadline reminders go. Default [14, 3].
+       * @visibility backend
+       */
+      reminderDays?: number[];
+      /**
+       * To owners with entities to do, when a deadline has passed.
+       * @visibility backend
+       */
+      deadlinePassed?: boolean;
+      /**
+       * To `approvers` on a request, and to the requester on a decision.
+       * @visibility backend
+       */
+      exemptionDecisions?: boolean;
+      /**
+       * To the owners and requester before an exemption lapses.
+       * @visibility backend
+       */
+      exemptionLapsing?: boolean;
+      /**
+       * How many days before its last day an exemption's lapse is announced. Default 7.
+       * @visibility backend
+       */
+      lapseWarningDays?: number;
+      /**
+       * Who is told of new exemption requests: entity refs (a group, e.g. the platform
+       * team, or users).
+       * @visibility backend
+       */
+      approvers?: string[];
+    };
+
+    /** Exemptions requested by owners and decided by holders of paved-road.exemptions.approve. */
+    exemptions?: {
+      /**
+       * The longest an exemption may be requested for, in days from the request (1 to
+       * 365). Default 90.
+       * @visibility backend
+       */
+      maxDays?: number;
+    };
 
     /**
      * Campaigns kept as code: read-only in the API and the UI, which say where they are

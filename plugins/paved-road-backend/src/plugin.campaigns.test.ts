@@ -393,7 +393,7 @@ describe('campaigns in configuration', () => {
     await expect(
       start({ config: { pavedRoad: { campaigns: [probes, probes] } } }),
     ).rejects.toThrow(
-      "Invalid campaign in app-config at pavedRoad.campaigns[1].id: duplicate campaign id 'startup-probes', also declared at pavedRoad.campaigns[0]",
+      "Invalid campaign in app-config at pavedRoad.campaigns[1].id: duplicate campaign id 'startup-probes', also declared in app-config at pavedRoad.campaigns[0]",
     );
   });
 });

@@ -5,15 +5,25 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { durationToMilliseconds } from '@backstage/types';
-import { pavedRoadPermissions } from '@paved-road/backstage-plugin-common';
+import {
+  Campaign,
+  pavedRoadPermissions,
+  ScorecardDefinition,
+} from '@paved-road/backstage-plugin-common';
 import {
   PavedRoadFactSource,
   pavedRoadFactSourcesExtensionPoint,
   PavedRoadRuleOperator,
   pavedRoadRuleOperatorsExtensionPoint,
 } from '@paved-road/backstage-plugin-node';
+import { CampaignProgressStore } from './database/CampaignProgressStore';
 import { CampaignStore } from './database/CampaignStore';
+import { ExemptionStore } from './database/ExemptionStore';
+import { NotificationLog } from './database/NotificationLog';
+import { CampaignNotifier } from './service/CampaignNotifier';
+import { readNotificationsConfig } from './service/notificationsConfig';
 import { DatabaseResultsStore } from './database/DatabaseResultsStore';
 import { DatabaseScaffoldEventStore } from './database/DatabaseScaffoldEventStore';
 import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
@@ -21,10 +31,15 @@ import { TemplateReleaseStore } from './database/TemplateReleaseStore';
 import { readScorecardDefinitions } from './scorecards/definitions';
 import { registerScorecardActions } from './service/actions';
 import { createBuiltInFactSources } from './service/builtInFactSources';
+import { registerCampaignActions } from './service/campaignActions';
+import { CampaignProgressReader } from './service/CampaignProgressReader';
+import { CampaignProgressTracker } from './service/CampaignProgressTracker';
+import { campaignSource } from './service/campaignSource';
 import { readConfiguredCampaigns } from './service/configuredCampaigns';
 import { CatalogIndex } from './service/CatalogIndex';
 import {
   readCatchUpConfig,
+  readMaxExemptionDays,
   readPreviewBudgetMs,
   readEvaluationSchedule,
 } from './service/evaluationConfig';
@@ -36,6 +51,9 @@ import {
   loadScorecards,
   ScorecardEvaluationService,
 } from './service/ScorecardEvaluationService';
+
+/** The scheduler task that sends campaign and exemption notifications. */
+const NOTIFICATIONS_TASK_ID = 'paved-road-notifications';
 
 /**
  * The Paved Road backend plugin, mounted at `/api/paved-road`.
@@ -73,6 +91,8 @@ export const pavedRoadPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
+        userInfo: coreServices.userInfo,
+        notifications: notificationService,
       },
       async init(deps) {
         const { auth, catalog, config, database, httpRouter, logger } = deps;
@@ -108,29 +128,50 @@ export const pavedRoadPlugin = createBackendPlugin({
         const results = await DatabaseResultsStore.create({ database });
         const releases = await TemplateReleaseStore.create({ database });
         const campaigns = await CampaignStore.create({ database });
-        const evaluation = new ScorecardEvaluationService({
-          catalog,
-          auth,
-          logger,
-          store: results,
-          index,
-          releases: new TemplateReleaseTracker({
-            store: releases,
-            index,
+        const progress = await CampaignProgressStore.create({ database });
+        const exemptions = await ExemptionStore.create({ database });
+        // Read at start-up below, and again when the config changes.
+        let configuredCampaigns: Campaign[] = [];
+        const campaignList = campaignSource(
+          () => configuredCampaigns,
+          campaigns,
+        );
+        const historyRetentionDays =
+          config.getOptionalNumber('pavedRoad.history.retentionDays') ?? 90;
+        const evaluation: ScorecardEvaluationService =
+          new ScorecardEvaluationService({
+            catalog,
+            auth,
             logger,
-          }),
-          factSources,
-          scorecards: loadScorecards(definitions, [...ids], operators),
-          historyRetentionDays:
-            config.getOptionalNumber('pavedRoad.history.retentionDays') ?? 90,
-          reevaluateAfterMs: durationToMilliseconds(
-            config.has('pavedRoad.reevaluateAfter')
-              ? readDurationFromConfig(config, {
-                  key: 'pavedRoad.reevaluateAfter',
-                })
-              : { hours: 24 },
-          ),
-        });
+            store: results,
+            index,
+            releases: new TemplateReleaseTracker({
+              store: releases,
+              index,
+              logger,
+            }),
+            campaigns: new CampaignProgressTracker({
+              store: progress,
+              index,
+              campaigns: () => campaignList.all(),
+              scorecards: (): ScorecardDefinition[] =>
+                evaluation.getScorecards().definitions,
+              operators,
+              logger,
+              historyRetentionDays,
+            }),
+            exemptions,
+            factSources,
+            scorecards: loadScorecards(definitions, [...ids], operators),
+            historyRetentionDays,
+            reevaluateAfterMs: durationToMilliseconds(
+              config.has('pavedRoad.reevaluateAfter')
+                ? readDurationFromConfig(config, {
+                    key: 'pavedRoad.reevaluateAfter',
+                  })
+                : { hours: 24 },
+            ),
+          });
 
         // Checked against the loaded scorecards; an invalid one stops the backend, naming
         // its key.
@@ -138,7 +179,7 @@ export const pavedRoadPlugin = createBackendPlugin({
           scorecards: () => evaluation.getScorecards().definitions,
           operators,
         };
-        let configuredCampaigns = readConfiguredCampaigns(
+        configuredCampaigns = await readConfiguredCampaigns(
           config,
           campaignContext,
         );
@@ -151,6 +192,23 @@ export const pavedRoadPlugin = createBackendPlugin({
           retryAfterMs: catchUp.retryAfterMs,
         });
         await scheduled.start();
+        const notifier = new CampaignNotifier({
+          notifications: deps.notifications,
+          log: await NotificationLog.create({ database }),
+          campaigns: campaignList,
+          progress,
+          exemptions,
+          config: readNotificationsConfig(config),
+          logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: NOTIFICATIONS_TASK_ID,
+          scope: 'global',
+          ...readNotificationsConfig(config).schedule,
+          fn: async () => {
+            await notifier.run();
+          },
+        });
         const scaffoldedEntities = new ScaffoldedEntityWatcher({
           catalog,
           auth,
@@ -184,7 +242,7 @@ export const pavedRoadPlugin = createBackendPlugin({
             );
           }
           try {
-            configuredCampaigns = readConfiguredCampaigns(
+            configuredCampaigns = await readConfiguredCampaigns(
               config,
               campaignContext,
             );
@@ -195,6 +253,19 @@ export const pavedRoadPlugin = createBackendPlugin({
           }
         });
 
+        registerCampaignActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog,
+          permissions: deps.permissions,
+          campaignSource: campaignList,
+          reader: new CampaignProgressReader({
+            index,
+            campaignSource: campaignList,
+            progress,
+            evaluation,
+            upgrades,
+          }),
+        });
         registerScorecardActions({
           actionsRegistry: deps.actionsRegistry,
           catalog,
@@ -214,6 +285,12 @@ export const pavedRoadPlugin = createBackendPlugin({
             releases,
             campaigns,
             configuredCampaigns: () => configuredCampaigns,
+            progress,
+            exemptions,
+            userInfo: deps.userInfo,
+            maxExemptionDays: readMaxExemptionDays(config),
+            notifier,
+            logger,
             factSources,
             results,
             index,

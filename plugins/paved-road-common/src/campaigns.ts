@@ -103,6 +103,11 @@ export interface Campaign extends CampaignInput {
    * `pavedRoad.campaigns[0]`.
    */
   declaredAt?: string;
+  /**
+   * For a campaign declared in a scorecard file (`pavedRoad.scorecardFiles`), that file;
+   * `declaredAt` is then its key in the file, e.g. `campaigns[0]`. Absent for app-config.
+   */
+  declaredIn?: string;
   /** When it was created (RFC 3339); for a configured campaign, when the backend read it. */
   createdAt: string;
   /** Who created it: a user entity ref or a service's subject; `config` for configured ones. */

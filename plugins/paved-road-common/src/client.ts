@@ -1,6 +1,12 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { CampaignRequests, PavedRoadCampaignsApi } from './campaignClient';
+import {
+  CampaignEntityPage,
+  CampaignRequests,
+  PavedRoadCampaignsApi,
+} from './campaignClient';
+import { CampaignEntity, CampaignProgress } from './campaignProgress';
+import { Exemption, ExemptionEvent, ExemptionRequest } from './exemptions';
 import { Campaign, CampaignEdit, CampaignInput } from './campaigns';
 import {
   AggregatesQuery,
@@ -340,6 +346,54 @@ export class PavedRoadClient implements PavedRoadApi {
   /** {@inheritDoc PavedRoadCampaignsApi.listCampaignEdits} */
   async listCampaignEdits(id: string): Promise<{ items: CampaignEdit[] }> {
     return this.campaigns.listCampaignEdits(id);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.getCampaignProgress} */
+  async getCampaignProgress(id: string): Promise<CampaignProgress> {
+    return this.campaigns.getCampaignProgress(id);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.listExemptions} */
+  async listExemptions(
+    query?: Parameters<PavedRoadCampaignsApi['listExemptions']>[0],
+  ): Promise<{ items: Exemption[] }> {
+    return this.campaigns.listExemptions(query);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.requestExemption} */
+  async requestExemption(request: ExemptionRequest): Promise<Exemption> {
+    return this.campaigns.requestExemption(request);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.decideExemption} */
+  async decideExemption(
+    id: string,
+    decision: 'approve' | 'reject' | 'revoke',
+    note?: string,
+  ): Promise<Exemption> {
+    return this.campaigns.decideExemption(id, decision, note);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.listExemptionEvents} */
+  async listExemptionEvents(
+    entityRef: string,
+  ): Promise<{ items: ExemptionEvent[] }> {
+    return this.campaigns.listExemptionEvents(entityRef);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.listEntityCampaigns} */
+  async listEntityCampaigns(
+    entityRef: string,
+  ): Promise<{ items: Array<{ campaign: Campaign; entity: CampaignEntity }> }> {
+    return this.campaigns.listEntityCampaigns(entityRef);
+  }
+
+  /** {@inheritDoc PavedRoadCampaignsApi.listCampaignEntities} */
+  async listCampaignEntities(
+    id: string,
+    query?: Parameters<PavedRoadCampaignsApi['listCampaignEntities']>[1],
+  ): Promise<CampaignEntityPage> {
+    return this.campaigns.listCampaignEntities(id, query);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -5,10 +5,15 @@
  */
 
 export * from './annotations';
-export type { PavedRoadCampaignsApi } from './campaignClient';
+export type {
+  CampaignEntityPage,
+  PavedRoadCampaignsApi,
+} from './campaignClient';
+export * from './campaignProgress';
 export * from './campaigns';
 export * from './client';
 export * from './duration';
+export * from './exemptions';
 export * from './permissions';
 export * from './provenance';
 export * from './repositoryFacts';

@@ -44,6 +44,18 @@ export const pavedRoadCampaignsManagePermission = createPermission({
 });
 
 /**
+ * Allows approving, rejecting and revoking exemptions (`POST /exemptions/{id}/approve`,
+ * `/reject`, `/revoke`); nobody may decide on their own request. Requesting one needs
+ * ownership of the entity (or this permission); reading them needs none.
+ *
+ * @public
+ */
+export const pavedRoadExemptionsApprovePermission = createPermission({
+  name: 'paved-road.exemptions.approve',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission the bundle defines, for registration with the permissions registry.
  *
  * @public
@@ -53,4 +65,5 @@ export const pavedRoadPermissions = [
   pavedRoadFactsWritePermission,
   pavedRoadScorecardsPreviewPermission,
   pavedRoadCampaignsManagePermission,
+  pavedRoadExemptionsApprovePermission,
 ];

@@ -345,6 +345,11 @@ export interface EvaluationSummary {
   stale: number;
   /** How long the pass took, in milliseconds. */
   durationMs: number;
+  /**
+   * Of `durationMs`, how long computing the campaigns' progress took (ms); absent when
+   * nothing it depends on changed since the last pass.
+   */
+  campaignsMs?: number;
   /** Set when the pass failed as a whole (e.g. the catalog was unreachable). */
   error?: string;
 }

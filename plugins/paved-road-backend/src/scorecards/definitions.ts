@@ -111,8 +111,34 @@ function invalid(where: string, key: string, message: string) {
   return new InputError(`Invalid scorecard in ${where} at ${key}: ${message}`);
 }
 
-/** A file holds one scorecard (a mapping) or several (a sequence). */
-async function readFile(file: string, shown: string): Promise<Origin[]> {
+/**
+ * Whether a parsed scorecard file is the sectioned form, a mapping of `scorecards`
+ * and/or `campaigns` (without an `id` of its own).
+ *
+ * @internal
+ */
+export function isSectionedFile(
+  value: unknown,
+): value is { scorecards?: unknown; campaigns?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !('id' in value) &&
+    ('scorecards' in value || 'campaigns' in value)
+  );
+}
+
+/**
+ * Reads and parses a YAML file listed in `pavedRoad.scorecardFiles`, with errors naming
+ * it as `shown`.
+ *
+ * @internal
+ */
+export async function readYamlFile(
+  file: string,
+  shown: string,
+): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -123,9 +149,8 @@ async function readFile(file: string, shown: string): Promise<Origin[]> {
       }`,
     );
   }
-  let value: unknown;
   try {
-    value = parseYaml(text);
+    return parseYaml(text);
   } catch (error) {
     throw new InputError(
       `Invalid scorecard in ${shown}: not valid YAML: ${
@@ -133,6 +158,39 @@ async function readFile(file: string, shown: string): Promise<Origin[]> {
       }`,
     );
   }
+}
+
+/**
+ * A file holds one scorecard (a mapping), several (a sequence), or sections: a mapping
+ * of `scorecards` (a sequence) and `campaigns` (read by the campaigns).
+ */
+async function readFile(file: string, shown: string): Promise<Origin[]> {
+  const value = await readYamlFile(file, shown);
+  if (isSectionedFile(value)) {
+    const other = Object.keys(value).find(
+      key => key !== 'scorecards' && key !== 'campaigns',
+    );
+    if (other) {
+      throw invalid(
+        shown,
+        other,
+        'is not allowed: a file of sections holds scorecards and campaigns',
+      );
+    }
+    if (value.scorecards === undefined) return [];
+    if (!Array.isArray(value.scorecards)) {
+      throw invalid(shown, 'scorecards', 'must be a list');
+    }
+    return value.scorecards.map((item, index) => ({
+      where: shown,
+      prefix: `scorecards[${index}]`,
+      value: item,
+    }));
+  }
+  return originsOf(value, shown);
+}
+
+function originsOf(value: unknown, shown: string): Origin[] {
   if (Array.isArray(value)) {
     return value.map((item, index) => ({
       where: shown,

@@ -77,7 +77,7 @@ export function compileScorecards(
         applies ? applies.evaluate(facts, errors) === true : true,
       evaluate(facts, { entityRef, sourceErrors }) {
         const results = checks.map(({ check, rule }) =>
-          evaluateCheck(check, rule, facts, sourceErrors),
+          evaluateCheck(check, rule, facts, sourceErrors, definition.id),
         );
         const passed = (i: number) => PASSED.has(results[i].status);
         let reached = -1;
@@ -112,10 +112,19 @@ function evaluateCheck(
   rule: CompiledRule,
   facts: ScorecardFacts,
   sourceErrors: Record<string, string> | undefined,
+  scorecardId: string,
 ): CheckResult {
   const verdict = rule.evaluate(facts, sourceErrors);
   if (verdict === true) {
     return { checkId, status: 'pass' };
+  }
+  const exemption = findExemption(facts, scorecardId, checkId);
+  if (exemption) {
+    return {
+      checkId,
+      status: 'exempt',
+      reason: `exemption approved by ${exemption.approvedBy}, until ${exemption.expiresOn}: ${exemption.reason}`,
+    };
   }
   const hatch = guardrail
     ? findEscapeHatch(facts, sourceErrors, guardrail)
@@ -135,6 +144,24 @@ function evaluateCheck(
     status: 'unknown',
     reason: unknownReason(rule, facts, sourceErrors),
   };
+}
+
+/**
+ * An approved exemption of the entity from this check, or from its whole scorecard, as
+ * the `exemptions` facts hold them (added by the backend from the approved exemptions).
+ */
+function findExemption(
+  facts: ScorecardFacts,
+  scorecardId: string,
+  checkId: string,
+): { approvedBy: string; expiresOn: string; reason: string } | undefined {
+  const exemptions = facts.exemptions;
+  if (!Array.isArray(exemptions)) return undefined;
+  return exemptions.find(
+    e =>
+      e?.scorecard === scorecardId &&
+      (e.check === undefined || e.check === checkId),
+  );
 }
 
 /** The reason recorded for a skipped guardrail in the entity's provenance. */

@@ -3,6 +3,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EvaluationSummary } from '@paved-road/backstage-plugin-common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseResultsStore } from '../database/DatabaseResultsStore';
+import { ExemptionStore } from '../database/ExemptionStore';
 import { StagedPass } from '../database/StagedPass';
 import { CompiledScorecard } from '../scorecards/evaluator';
 import { AggregatesWriter } from './AggregatesWriter';
@@ -53,8 +54,21 @@ export type EvaluationServices = {
    * entity changing.
    */
   reevaluateAfterMs?: number;
+  /**
+   * Approved exemptions: in each entity's facts, and ended at the start of the first
+   * pass after their last day (their entities are then evaluated again).
+   */
+  exemptions?: Pick<ExemptionStore, 'approvedFor' | 'lapse'>;
   /** Records each template's latest release at the end of every pass. */
   releases?: { update(): Promise<unknown> };
+  /**
+   * Computes the campaigns' progress at the end of every pass, given a key that changes
+   * whenever the stored results do; answers how long it took, or undefined when nothing
+   * changed since it last ran.
+   */
+  campaigns?: {
+    update(options: { resultsKey: string }): Promise<number | undefined>;
+  };
 };
 
 /**
@@ -124,6 +138,7 @@ export class EvaluationPass {
     const summary = emptySummary('incremental');
     try {
       await this.dropLeftovers(started);
+      await this.lapseExemptions(new Date(started));
       const storedHash = await store.getState(HASH_KEY);
       const changed =
         options.full || storedHash === scorecards.hash
@@ -226,6 +241,7 @@ export class EvaluationPass {
         );
       }
       await this.trackReleases();
+      await this.trackCampaigns(summary);
     } catch (error) {
       // Nothing is lost: what the pass staged is dropped, and the last results stay,
       // marked stale with the reason.
@@ -251,6 +267,46 @@ export class EvaluationPass {
     } catch (error) {
       this.options.logger.warn(
         `Paved Road: template releases were not updated, the next pass tries again: ${message(
+          error,
+        )}`,
+      );
+    }
+  }
+
+  /**
+   * Ends the approved exemptions whose last day has passed; their entities' etags are
+   * cleared, so this pass evaluates them again without the exemption.
+   */
+  private async lapseExemptions(now: Date) {
+    const lapsed = await this.options.exemptions?.lapse(
+      now.toISOString().slice(0, 10),
+      now,
+    );
+    if (lapsed?.length) {
+      this.options.logger.info(
+        `Paved Road: ${lapsed.length} exemption(s) lapsed: ${lapsed
+          .map(e => `${e.entityRef} (${e.id}, until ${e.expiresOn})`)
+          .join(', ')}`,
+      );
+    }
+  }
+
+  /**
+   * Computes the campaigns' progress from the published results, when they or the
+   * campaigns changed. A failure loses nothing: the last progress stays, and the next
+   * pass computes it.
+   */
+  private async trackCampaigns(summary: EvaluationSummary) {
+    const { campaigns, aggregates } = this.options;
+    if (!campaigns) return;
+    try {
+      const ms = await campaigns.update({
+        resultsKey: (await aggregates.version()) ?? '',
+      });
+      if (ms !== undefined) summary.campaignsMs = ms;
+    } catch (error) {
+      this.options.logger.warn(
+        `Paved Road: campaign progress was not computed, the next pass tries again: ${message(
           error,
         )}`,
       );

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  Exemption,
   EvaluationSummary,
   ScorecardResult,
 } from '@paved-road/backstage-plugin-common';
@@ -14,6 +15,7 @@ import {
 import { StagedPass } from '../database/StagedPass';
 import { CatalogIndex } from './CatalogIndex';
 import { collectFacts } from './factSources';
+import { ExemptionStore } from '../database/ExemptionStore';
 import { LoadedScorecards } from './loadedScorecards';
 
 /** Entities of a page whose facts are collected at once. */
@@ -89,6 +91,8 @@ export class PageEvaluator {
       store: DatabaseResultsStore;
       index: CatalogIndex;
       factSources: PavedRoadFactSource[];
+      /** Approved exemptions, added to each entity's facts as `exemptions`. */
+      exemptions?: Pick<ExemptionStore, 'approvedFor'>;
     },
   ) {}
 
@@ -146,6 +150,10 @@ export class PageEvaluator {
     const pushed = await store.getPushedFacts(
       changed.map(e => stringifyEntityRef(e)),
     );
+    const exempted =
+      (await this.options.exemptions?.approvedFor(
+        changed.map(e => stringifyEntityRef(e)),
+      )) ?? new Map();
 
     const evaluations: EntityEvaluation[] = [];
     const keptStale: Array<{ ref: string; reason: string }> = [];
@@ -157,6 +165,8 @@ export class PageEvaluator {
         const collected = await collectFacts(this.options.factSources, entity);
         const facts: Record<string, unknown> = collected.facts;
         if (pushed.has(ref)) facts.pushed = pushed.get(ref);
+        if (exempted.has(ref))
+          facts.exemptions = exemptionFacts(exempted.get(ref));
         const errors = collected.errors;
         const failed = Object.entries(errors);
         const reason = failed.length
@@ -284,4 +294,25 @@ export class PageEvaluator {
       staleReason: evaluated.reason,
     };
   }
+}
+
+/**
+ * The `exemptions` facts of an entity's approved exemptions from checks and scorecards
+ * (campaign exemptions count in the campaign's progress instead), as the evaluator
+ * reads them.
+ */
+function exemptionFacts(exemptions: Exemption[] = []) {
+  return exemptions.flatMap(({ target, decidedBy, expiresOn, reason }) =>
+    target.type !== 'check' && target.type !== 'scorecard'
+      ? []
+      : [
+          {
+            scorecard: target.scorecard,
+            ...(target.type === 'check' ? { check: target.check } : {}),
+            approvedBy: decidedBy ?? 'unknown',
+            expiresOn,
+            reason,
+          },
+        ],
+  );
 }

@@ -46,6 +46,7 @@ export class ScorecardEvaluationService {
       store,
       index,
       factSources: options.factSources,
+      exemptions: options.exemptions,
     });
     this.aggregates = new AggregatesWriter({
       store,

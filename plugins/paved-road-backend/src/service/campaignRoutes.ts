@@ -19,6 +19,8 @@ import {
 } from '@paved-road/backstage-plugin-common';
 import { CampaignStore } from '../database/CampaignStore';
 import { callerOf } from './caller';
+import { campaignSource } from './campaignSource';
+import { declaredWhere } from './configuredCampaigns';
 import { spec } from '../schema/openapi';
 import { createRefinements } from './refinements';
 import { refine } from './validation';
@@ -44,6 +46,22 @@ function namedRefs(campaign: Partial<CampaignInput>): string[] {
     campaign.scope?.system,
     goal?.template,
   ].filter((ref): ref is string => typeof ref === 'string');
+}
+
+/**
+ * Whether a caller who may read `readable` (every entity when undefined) may see
+ * campaigns with these values: every entity they name must be readable.
+ *
+ * @internal
+ */
+export function campaignVisible(
+  readable: ReadonlySet<string> | undefined,
+  ...values: Array<Partial<CampaignInput>>
+): boolean {
+  return (
+    !readable ||
+    values.every(value => namedRefs(value).every(ref => readable.has(ref)))
+  );
 }
 
 /** The values an edit log holds, before and after, as partial campaigns. */
@@ -111,39 +129,33 @@ export function addCampaignRoutes(
       credentials,
     });
     return (...values: Array<Partial<CampaignInput>>) =>
-      !readable ||
-      values.every(value => namedRefs(value).every(ref => readable.has(ref)));
+      campaignVisible(readable, ...values);
   };
 
-  const configured = (id: string) =>
-    options.configuredCampaigns().find(c => c.id === id);
+  const source = campaignSource(options.configuredCampaigns, campaigns);
+  const configured = source.configured;
 
   /** Refuses to change a campaign from configuration, saying where it is declared. */
   const refuseConfigured = (id: string, what: string) => {
     const declared = configured(id);
     if (declared) {
       throw new ConflictError(
-        `Campaign '${id}' is declared in app-config at ${declared.declaredAt} and cannot be ${what} through the API; change it there`,
+        `Campaign '${id}' is declared in ${declaredWhere(
+          declared,
+        )} and cannot be ${what} through the API; change it there`,
       );
     }
   };
 
   router.get('/campaigns', async (req, res) => {
     const visible = await visibility(req);
-    const fromConfig = options.configuredCampaigns();
-    const ids = new Set(fromConfig.map(c => c.id));
-    const stored = (await campaigns.list()).filter(c => !ids.has(c.id));
-    res.json({
-      items: [...fromConfig, ...stored]
-        .filter(c => visible(c))
-        .sort((a, b) => a.id.localeCompare(b.id, 'en-US')),
-    });
+    res.json({ items: (await source.all()).filter(c => visible(c)) });
   });
 
   router.get('/campaigns/:id', async (req, res) => {
     const visible = await visibility(req);
     const { id } = req.params;
-    const campaign = configured(id) ?? (await campaigns.get(id));
+    const campaign = await source.get(id);
     if (!campaign || !visible(campaign)) {
       throw new NotFoundError(`No campaign ${id}`);
     }
@@ -160,7 +172,9 @@ export function addCampaignRoutes(
     const declared = configured(body.id);
     if (declared) {
       throw new ConflictError(
-        `id: '${body.id}' is the id of a campaign declared in app-config at ${declared.declaredAt}`,
+        `id: '${body.id}' is the id of a campaign declared in ${declaredWhere(
+          declared,
+        )}`,
       );
     }
     res.status(201).json(await campaigns.add(body, by));
@@ -195,7 +209,7 @@ export function addCampaignRoutes(
     const visible = await visibility(req);
     const { id } = req.params;
     const edits = await campaigns.edits(id);
-    const current = configured(id) ?? (await campaigns.get(id));
+    const current = await source.get(id);
     if (
       (!edits.length && !current) ||
       !visible(...(current ? [current] : []), ...editedValues(edits))

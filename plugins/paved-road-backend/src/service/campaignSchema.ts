@@ -22,8 +22,12 @@ const slug = z
 
 const text = z.string().trim().min(1, 'must not be empty');
 
-/** A calendar day that exists (not 2027-02-30), between 2000 and 2100. */
-const day = z.string().superRefine((value, ctx) => {
+/**
+ * A calendar day that exists (not 2027-02-30), between 2000 and 2100.
+ *
+ * @internal
+ */
+export const day = z.string().superRefine((value, ctx) => {
   const time = Date.parse(`${value}T00:00:00Z`);
   if (
     !/^\d{4}-\d{2}-\d{2}$/.test(value) ||

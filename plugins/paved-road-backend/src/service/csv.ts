@@ -20,8 +20,12 @@ const COLUMNS = [
   'stale',
 ];
 
-/** Quotes a cell, and defuses values a spreadsheet would run as a formula. */
-function cell(value: unknown): string {
+/**
+ * Quotes a cell, and defuses values a spreadsheet would run as a formula.
+ *
+ * @internal
+ */
+export function cell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

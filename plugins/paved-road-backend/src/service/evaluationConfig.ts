@@ -109,3 +109,20 @@ export function readCatchUpConfig(config: Config): {
 export function readPreviewBudgetMs(config: Config): number {
   return readPositiveMs(config, 'pavedRoad.preview.budget', { seconds: 10 });
 }
+
+/**
+ * `pavedRoad.exemptions.maxDays`: the longest an exemption may be requested for, in
+ * days (90 unless configured); a value outside 1 to 365 stops the backend, naming it.
+ *
+ * @internal
+ */
+export function readMaxExemptionDays(config: Config): number {
+  const key = 'pavedRoad.exemptions.maxDays';
+  const days = config.getOptionalNumber(key) ?? 90;
+  if (!Number.isInteger(days) || days < 1 || days > 365) {
+    throw new InputError(
+      `Invalid ${key}: must be a whole number of days from 1 to 365, got ${days}`,
+    );
+  }
+  return days;
+}

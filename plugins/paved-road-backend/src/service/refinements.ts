@@ -300,6 +300,12 @@ export function createRefinements(options: {
         templateRef: ref('template', ['template']).optional(),
       }),
     },
+    ListCampaignEntities: {
+      query: z.object({ owner: ref('group', ['group', 'user']).optional() }),
+    },
+    ExportCampaignEntities: {
+      query: z.object({ owner: ref('group', ['group', 'user']).optional() }),
+    },
     ListResults: { query: resultsFilter },
     ExportResults: { query: resultsFilter },
     GetAggregates: { query: z.object({ kind: lowerCaseKind.optional() }) },

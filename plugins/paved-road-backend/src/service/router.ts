@@ -1,22 +1,30 @@
 import {
   HttpAuthService,
+  LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   Campaign,
+  Exemption,
   pavedRoadFactsWritePermission,
 } from '@paved-road/backstage-plugin-common';
 import { PavedRoadFactSource } from '@paved-road/backstage-plugin-node';
 import express from 'express';
 import { CampaignStore } from '../database/CampaignStore';
 import { DatabaseScaffoldEventStore } from '../database/DatabaseScaffoldEventStore';
+import { CampaignProgressStore } from '../database/CampaignProgressStore';
 import { DatabaseUpgradeStore } from '../database/DatabaseUpgradeStore';
+import { ExemptionStore } from '../database/ExemptionStore';
 import { TemplateReleaseStore } from '../database/TemplateReleaseStore';
 import { createOpenApiRouter } from '../schema/openapi';
+import { addCampaignProgressRoutes } from './campaignProgressRoutes';
 import { addCampaignRoutes } from './campaignRoutes';
+import { campaignSource } from './campaignSource';
+import { addExemptionRoutes } from './exemptionRoutes';
 import { collectFacts } from './factSources';
 import { openApiErrorHandler } from './openApiErrors';
 import { createRefinements } from './refinements';
@@ -103,6 +111,15 @@ export interface RouterOptions
   campaigns: CampaignStore;
   /** The campaigns declared under `pavedRoad.campaigns` now (read-only). */
   configuredCampaigns: () => Campaign[];
+  /** Campaigns' progress, as the evaluation passes computed it. */
+  progress: CampaignProgressStore;
+  exemptions: ExemptionStore;
+  userInfo: UserInfoService;
+  /** `pavedRoad.exemptions.maxDays`. */
+  maxExemptionDays: number;
+  logger?: LoggerService;
+  /** Tells approvers of exemption requests and requesters of decisions. */
+  notifier?: { exemptionChanged(exemption: Exemption): Promise<void> };
   factSources: PavedRoadFactSource[];
   /** Evaluates a scaffolded entity as soon as the catalog has it (ScaffoldedEntityWatcher). */
   scaffoldedEntities?: { watch(entityRef: string): void };
@@ -215,6 +232,20 @@ export async function createRouter(
   addTemplateReleaseRoutes(router, { ...options, refinements });
   addScorecardRoutes(router, { ...options, refinements });
   addCampaignRoutes(router, { ...options, refinements });
+  const campaignList = campaignSource(
+    options.configuredCampaigns,
+    options.campaigns,
+  );
+  addCampaignProgressRoutes(router, {
+    ...options,
+    refinements,
+    campaignSource: campaignList,
+  });
+  addExemptionRoutes(router, {
+    ...options,
+    campaignSource: campaignList,
+    maxDays: options.maxExemptionDays,
+  });
 
   // Bad requests the spec's validator refused, answered like the refinements' own.
   router.use(openApiErrorHandler(refinements));

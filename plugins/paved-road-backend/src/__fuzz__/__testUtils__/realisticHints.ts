@@ -311,6 +311,9 @@ export function realisticHints(realistic: Realistic): Record<string, Hint> {
         'UpdateCampaign',
         'DeleteCampaign',
         'ListCampaignEdits',
+        'GetCampaignProgress',
+        'ListCampaignEntities',
+        'ExportCampaignEntities',
       ].flatMap(op =>
         Object.entries(campaignHints).map(([name, hint]) => [
           `${op}.${name}`,

@@ -163,6 +163,26 @@ export const spec = {
           pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
         },
       },
+      campaignEntityState: {
+        name: 'state',
+        in: 'query',
+        description: 'Only the entities in this state.',
+        schema: {
+          type: 'string',
+          enum: ['done', 'exempt', 'todo'],
+        },
+      },
+      exemptionId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'An exemption id.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 36,
+        },
+      },
     },
     responses: {
       Error: {
@@ -1065,6 +1085,11 @@ export const spec = {
           durationMs: {
             type: 'integer',
           },
+          campaignsMs: {
+            type: 'integer',
+            description:
+              "Of durationMs, computing the campaigns' progress; absent when nothing it depends on changed since the last pass.",
+          },
           error: {
             type: 'string',
           },
@@ -1258,7 +1283,12 @@ export const spec = {
           declaredAt: {
             type: 'string',
             description:
-              'For a config campaign, the config key it is declared at.',
+              'For a config campaign, the key it is declared at (in app-config, or in the file of declaredIn).',
+          },
+          declaredIn: {
+            type: 'string',
+            description:
+              'For a campaign declared in a scorecard file (pavedRoad.scorecardFiles), that file; absent for app-config.',
           },
           createdAt: {
             type: 'string',
@@ -1306,6 +1336,419 @@ export const spec = {
                 after: {},
               },
             },
+          },
+        },
+      },
+      CampaignCounts: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entities', 'done', 'exempt', 'todo'],
+        properties: {
+          entities: {
+            type: 'integer',
+          },
+          done: {
+            type: 'integer',
+          },
+          exempt: {
+            type: 'integer',
+          },
+          todo: {
+            type: 'integer',
+          },
+        },
+      },
+      CampaignTeamProgress: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['ref', 'entities', 'done', 'exempt', 'todo', 'direct'],
+        properties: {
+          ref: {
+            type: 'string',
+          },
+          parent: {
+            type: 'string',
+          },
+          entities: {
+            type: 'integer',
+          },
+          done: {
+            type: 'integer',
+          },
+          exempt: {
+            type: 'integer',
+          },
+          todo: {
+            type: 'integer',
+          },
+          direct: {
+            $ref: '#/components/schemas/CampaignCounts',
+          },
+        },
+      },
+      CampaignProgress: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'campaignId',
+          'computedAt',
+          'entities',
+          'done',
+          'exempt',
+          'todo',
+          'complete',
+          'daysLeft',
+          'overdue',
+          'regressed',
+          'medianDaysToComplete',
+          'teams',
+          'days',
+        ],
+        properties: {
+          campaignId: {
+            type: 'string',
+          },
+          computedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          entities: {
+            type: 'integer',
+          },
+          done: {
+            type: 'integer',
+          },
+          exempt: {
+            type: 'integer',
+          },
+          todo: {
+            type: 'integer',
+          },
+          complete: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+          },
+          daysLeft: {
+            type: 'integer',
+          },
+          overdue: {
+            type: 'integer',
+          },
+          regressed: {
+            type: 'integer',
+          },
+          medianDaysToComplete: {
+            type: 'integer',
+            nullable: true,
+          },
+          teams: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignTeamProgress',
+            },
+          },
+          upgrades: {
+            type: 'object',
+            additionalProperties: false,
+            description:
+              "For a template-version goal: the latest upgrade request of each entity in scope to a version satisfying the range since the campaign started, by status, and the bulk upgrade's inputs for the scope.",
+            required: [
+              'requests',
+              'open',
+              'merged',
+              'conflicted',
+              'failed',
+              'bulk',
+            ],
+            properties: {
+              requests: {
+                type: 'integer',
+              },
+              open: {
+                type: 'integer',
+              },
+              merged: {
+                type: 'integer',
+              },
+              conflicted: {
+                type: 'integer',
+              },
+              failed: {
+                type: 'integer',
+              },
+              bulk: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['templateRef', 'broader'],
+                properties: {
+                  templateRef: {
+                    type: 'string',
+                  },
+                  owner: {
+                    type: 'string',
+                  },
+                  system: {
+                    type: 'string',
+                  },
+                  broader: {
+                    type: 'boolean',
+                  },
+                },
+              },
+            },
+          },
+          days: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['day', 'entities', 'done', 'exempt', 'todo'],
+              properties: {
+                day: {
+                  type: 'string',
+                },
+                entities: {
+                  type: 'integer',
+                },
+                done: {
+                  type: 'integer',
+                },
+                exempt: {
+                  type: 'integer',
+                },
+                todo: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
+      CampaignEntity: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'entityRef',
+          'owner',
+          'state',
+          'joinedAt',
+          'completedAt',
+          'daysToComplete',
+          'regressions',
+          'overdue',
+          'todo',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          state: {
+            type: 'string',
+            enum: ['done', 'exempt', 'todo'],
+          },
+          joinedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          completedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          daysToComplete: {
+            type: 'integer',
+            nullable: true,
+          },
+          regressions: {
+            type: 'integer',
+          },
+          overdue: {
+            type: 'boolean',
+          },
+          todo: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['title', 'remediation'],
+              properties: {
+                checkId: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                remediation: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['markdown'],
+                  properties: {
+                    markdown: {
+                      type: 'string',
+                    },
+                    link: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      ExemptionTarget: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'What the entity is exempted from. check: `scorecard` and `check`; scorecard: `scorecard` (every check); campaign: `campaign` (its goal); guardrail (escape hatches recorded at scaffold time, listed only): `guardrail`.',
+        required: ['type'],
+        properties: {
+          type: {
+            type: 'string',
+            enum: ['check', 'scorecard', 'campaign', 'guardrail'],
+          },
+          guardrail: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          scorecard: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          check: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          campaign: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+        },
+      },
+      ExemptionRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'target', 'reason', 'expiresOn'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1024,
+          },
+          target: {
+            $ref: '#/components/schemas/ExemptionTarget',
+          },
+          reason: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2000,
+          },
+          link: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2048,
+          },
+          expiresOn: {
+            type: 'string',
+            minLength: 10,
+            maxLength: 10,
+          },
+        },
+      },
+      Exemption: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'source',
+          'entityRef',
+          'target',
+          'reason',
+          'expiresOn',
+          'status',
+          'requestedBy',
+          'requestedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+            enum: ['request', 'escape-hatch'],
+          },
+          entityRef: {
+            type: 'string',
+          },
+          target: {
+            $ref: '#/components/schemas/ExemptionTarget',
+          },
+          reason: {
+            type: 'string',
+          },
+          link: {
+            type: 'string',
+          },
+          expiresOn: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['pending', 'approved', 'rejected', 'revoked', 'lapsed'],
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decidedBy: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decisionNote: {
+            type: 'string',
+          },
+        },
+      },
+      ExemptionEvent: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['exemptionId', 'entityRef', 'action', 'at', 'by'],
+        properties: {
+          exemptionId: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['requested', 'approved', 'rejected', 'revoked', 'lapsed'],
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          by: {
+            type: 'string',
+          },
+          note: {
+            type: 'string',
           },
         },
       },
@@ -2743,6 +3186,503 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}/progress': {
+      get: {
+        operationId: 'GetCampaignProgress',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        description:
+          "A campaign's progress as the last evaluation pass computed it from the stored results: entities in scope done, exempt and to do, per team over the group tree, days left, overdue entities, regressions, median days to complete, and one entry per day for the burn-up chart. For a caller who may not read every entity, counted over the entities they may read, without the burn-up.",
+        responses: {
+          '200': {
+            description: 'The progress',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CampaignProgress',
+                },
+              },
+            },
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}/entities': {
+      get: {
+        operationId: 'ListCampaignEntities',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+          {
+            $ref: '#/components/parameters/campaignEntityState',
+          },
+          {
+            $ref: '#/components/parameters/owner',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+              default: 100,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 1000000000,
+              default: 0,
+            },
+          },
+        ],
+        description:
+          "The entities of a campaign's scope, among those the caller may read, ordered by owner: where each stands, when it joined and completed, its regressions, and for those to do what they still fail with its remediation.",
+        responses: {
+          '200': {
+            description: 'A page of entities',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items', 'totalItems', 'limit', 'offset'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/CampaignEntity',
+                      },
+                    },
+                    totalItems: {
+                      type: 'integer',
+                    },
+                    limit: {
+                      type: 'integer',
+                    },
+                    offset: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/campaigns/{id}/export.csv': {
+      get: {
+        operationId: 'ExportCampaignEntities',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+          {
+            $ref: '#/components/parameters/campaignEntityState',
+          },
+          {
+            $ref: '#/components/parameters/owner',
+          },
+        ],
+        description:
+          'The entities of GET /campaigns/{id}/entities, all of them, as CSV: one line per entity, the checks it still fails separated by semicolons.',
+        responses: {
+          '200': {
+            description: 'CSV with a header line',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entity-campaigns/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'ListEntityCampaigns',
+        description:
+          'The campaigns whose scope includes the entity (as the last evaluation pass computed it), each with where the entity stands and, while it is to do, what it still fails with its remediation. 404 when the caller may not read the entity.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The entity's campaigns, nearest deadline first",
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: ['campaign', 'entity'],
+                        properties: {
+                          campaign: {
+                            $ref: '#/components/schemas/Campaign',
+                          },
+                          entity: {
+                            $ref: '#/components/schemas/CampaignEntity',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/exemptions': {
+      get: {
+        operationId: 'ListExemptions',
+        description:
+          "Exemptions, newest first, of the entities the caller may read; with entityRef, that entity's, with the escape hatches recorded when it was made (source escape-hatch) after them; 404 when the caller may not read that entity.",
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 1024,
+            },
+          },
+          {
+            name: 'status',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['pending', 'approved', 'rejected', 'revoked', 'lapsed'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The exemptions',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Exemption',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'RequestExemption',
+        description:
+          'Requests an exemption of one entity from a check, a scorecard or a campaign, pending a decision: by an owner of the entity (or a holder of paved-road.exemptions.approve), with a reason, an optional http(s) link, and a last day after today and at most pavedRoad.exemptions.maxDays (90) away.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExemptionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The exemption, pending',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Exemption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/exemptions/{id}/approve': {
+      post: {
+        operationId: 'ApproveExemption',
+        description:
+          'Approves a pending exemption: the check (or scorecard, or campaign) is exempt for the entity until the last day. Needs paved-road.exemptions.approve; nobody may decide on their own request. Recorded in the audit log with the caller and the note; the entity is evaluated again at once.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/exemptionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  note: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 2000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The exemption, decided',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Exemption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/exemptions/{id}/reject': {
+      post: {
+        operationId: 'RejectExemption',
+        description:
+          'Rejects a pending exemption. Needs paved-road.exemptions.approve; nobody may decide on their own request. Recorded in the audit log with the caller and the note; the entity is evaluated again at once.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/exemptionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  note: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 2000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The exemption, decided',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Exemption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/exemptions/{id}/revoke': {
+      post: {
+        operationId: 'RevokeExemption',
+        description:
+          'Revokes an approved exemption before its last day. Needs paved-road.exemptions.approve; nobody may decide on their own request. Recorded in the audit log with the caller and the note; the entity is evaluated again at once.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/exemptionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  note: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 2000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The exemption, decided',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Exemption',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/exemption-events': {
+      get: {
+        operationId: 'ListExemptionEvents',
+        description:
+          "The audit log of an entity's exemptions, oldest first: every request, approval, rejection, revocation and lapse with who and when. Never rewritten. 404 when the caller may not read the entity.",
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 1024,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The events',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ExemptionEvent',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
             $ref: '#/components/responses/Error',
           },
         },
