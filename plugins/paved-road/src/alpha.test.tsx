@@ -68,6 +68,10 @@ describe('the new-frontend-system plugin', () => {
       http.get(`${baseUrl}/scorecards`, () =>
         HttpResponse.json(scorecardDefinitions),
       ),
+      // orders-api is in no campaign (Campaigns/EntityCampaigns.test.tsx covers those).
+      http.get(`${baseUrl}/entity-campaigns/:kind/:namespace/:name`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     ),
   );
 

@@ -21,9 +21,9 @@ import {
 import { rootRouteRef, scaffolderRouteRef } from './routes';
 
 /**
- * The Paved Road frontend plugin for the new frontend system: the API, the adoption
- * dashboard page (with its nav item), and the scorecard card and tab on entity pages.
- * Its extensions (`api:paved-road`, `page:paved-road`,
+ * The Paved Road frontend plugin for the new frontend system: the API, the Paved Road
+ * page with its Adoption and Campaigns tabs (and its nav item), and the scorecard card
+ * and tab on entity pages. Its extensions (`api:paved-road`, `page:paved-road`,
  * `entity-card:paved-road/scorecards`, `entity-content:paved-road/scorecards`) are
  * reached with `getExtension(id)` and replaced with `withOverrides`. Its external route
  * `scaffolder` (the card's link to the _Upgrade a service_ template) targets the

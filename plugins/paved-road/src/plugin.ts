@@ -37,7 +37,9 @@ export const pavedRoadPlugin = createPlugin({
 });
 
 /**
- * The Paved Road page: golden paths and their adoption.
+ * The Paved Road page: golden paths and their adoption (the Adoption tab, at the
+ * page's root) and campaigns with their progress (the Campaigns tab, at `campaigns`,
+ * each campaign at `campaigns/:id`). Mount it at a path of its own, e.g. `/paved-road`.
  *
  * @public
  */
@@ -71,8 +73,8 @@ export const EntityScorecardsCard: (props: { title?: string }) => JSX.Element =
   );
 
 /**
- * Every Paved Road check that applies to the entity, grouped by scorecard and level;
- * for an entity page tab. Show it where {@link isPavedRoadScorecardAvailable} holds.
+ * Every Paved Road check that applies to the entity, grouped by scorecard and level,
+ * below the campaigns that include it; for an entity page tab. Show it where {@link isPavedRoadScorecardAvailable} holds.
  *
  * @public
  */

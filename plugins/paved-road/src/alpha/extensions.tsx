@@ -34,7 +34,7 @@ export const pavedRoadPage = PageBlueprint.make({
     icon: <RoomIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
-      import('../components/Dashboard').then(m => <m.PavedRoadDashboard />),
+      import('../components/PavedRoadTabs').then(m => <m.PavedRoadTabs />),
   },
 });
 

@@ -26,6 +26,10 @@ describe('EntityScorecardsCard', () => {
       http.get(`${baseUrl}/upgrades`, () =>
         HttpResponse.json({ items: [], totalItems: 0 }),
       ),
+      // In no campaign (Campaigns/EntityCampaigns.test.tsx covers those).
+      http.get(`${baseUrl}/entity-campaigns/:kind/:namespace/:name`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     ),
   );
   const entityUrl = `${baseUrl}/entities/component/default/orders-api/scorecards`;

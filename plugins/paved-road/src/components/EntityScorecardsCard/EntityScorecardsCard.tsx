@@ -16,6 +16,7 @@ import {
   ScorecardDefinition,
   StoredScorecardResult,
 } from '@paved-road/backstage-plugin-common';
+import { EntityCampaignsSummary } from '../Campaigns/EntityCampaignsSummary';
 import { LevelChip, levelTitle } from '../shared/LevelChip';
 import { useEntityScorecards } from '../shared/useEntityScorecards';
 import { ProvenanceSummary } from './ProvenanceSummary';
@@ -99,6 +100,7 @@ export function EntityScorecardsCard(props: { title?: string }) {
             />
           ))}
         </List>
+        <EntityCampaignsSummary />
         <Divider style={{ margin: '8px 0' }} />
         <ProvenanceSummary
           entityRef={entityRef}

@@ -53,6 +53,9 @@ describe('the Scorecards card with an open upgrade', () => {
       http.get(`${baseUrl}/scorecards`, () =>
         HttpResponse.json(scorecardDefinitions),
       ),
+      http.get(`${baseUrl}/entity-campaigns/:kind/:namespace/:name`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
       http.get(entityUrl, () =>
         HttpResponse.json({
           ...ordersResults,

@@ -21,6 +21,10 @@ describe('EntityScorecardsContent', () => {
       http.get(`${baseUrl}/scorecards`, () =>
         HttpResponse.json(scorecardDefinitions),
       ),
+      // In no campaign (Campaigns/EntityCampaigns.test.tsx covers those).
+      http.get(`${baseUrl}/entity-campaigns/:kind/:namespace/:name`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     ),
   );
   const entityUrl = `${baseUrl}/entities/component/default/orders-api/scorecards`;

@@ -12,6 +12,7 @@ import WarningIcon from '@material-ui/icons/Warning';
 import { EvaluatedEntity } from '@paved-road/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
 import { pavedRoadApiRef } from '../../api';
+import { EntityCampaigns } from '../Campaigns/EntityCampaigns';
 import { useEntityScorecards } from '../shared/useEntityScorecards';
 import { ReEvaluateButton } from './ReEvaluateButton';
 import { ScorecardChecks } from './ScorecardChecks';
@@ -106,6 +107,7 @@ export function EntityScorecardsContent() {
           Level history unavailable: {history.error.message}
         </Typography>
       )}
+      <EntityCampaigns />
       {body}
     </Content>
   );
