@@ -69,5 +69,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Paved Road: scorecards backend and the scaffolder actions
 backend.add(import('@paved-road/backstage-plugin-backend'));
 backend.add(import('@paved-road/backstage-plugin-scaffolder-backend-module'));
+// Dev instance only: illustrative earlier days for the example organisation's trends
+// and campaign burn-ups, and a few exemptions (see exampleHistory.ts and
+// exampleExemptions.ts); not install lines.
+backend.add(import('./exampleHistory'));
+backend.add(import('./exampleExemptions'));
 
 backend.start();
