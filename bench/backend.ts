@@ -12,11 +12,18 @@ import {
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
+import { Agent, fetch as undiciFetch } from 'undici';
 import {
   InProcessCatalog,
   inProcessCatalog,
   inProcessCatalogServiceFactory,
 } from './catalog';
+
+/**
+ * Requests without a time limit: a pass at 100k entities may answer after more than
+ * the 5 minutes fetch waits for an answer's headers by default.
+ */
+const UNLIMITED = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 /** The bearer token the benchmark's clients send (a static external-access token). */
 export const BENCH_TOKEN = 'paved-road-bench-token-0123456789abcdef';
@@ -148,8 +155,9 @@ export async function startBenchBackend(options: {
     baseUrl,
     catalog,
     async request(path, init) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        ...init,
+      const response = await undiciFetch(`${baseUrl}${path}`, {
+        ...(init as any),
+        dispatcher: UNLIMITED,
         headers: {
           authorization: `Bearer ${BENCH_TOKEN}`,
           'content-type': 'application/json',

@@ -22,6 +22,8 @@
  *   --concurrency C (default 10, closed loop)
  *   --no-tech-insights  --no-render  --build-app (rebuild packages/app first)
  *   --ti-timeout-minutes M (default 30)  --heap-limit-mb N (each phase's V8 old space)
+ *   --campaign-breakdown (at the largest size: each statement of the campaign progress
+ *   computation timed and explained, bench/campaigns.ts)
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { join } from 'node:path';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/config';
 import { BENCH_TOKEN, BenchBackend, startBenchBackend } from './backend';
+import { benchCampaigns, campaignBreakdown } from './campaigns';
 import { orgEntityProviderModule, syntheticCatalog } from './catalog';
 import { ensureAppBuilt, measureDashboardRender } from './dashboard';
 import { load, LoadResult } from './load';
@@ -50,6 +53,8 @@ const RENDER = !flag('no-render');
 const TI_TIMEOUT_MS = Number(arg('ti-timeout-minutes', '30')) * 60_000;
 /** Caps each phase's V8 old space, as a container's memory limit would. */
 const HEAP_LIMIT_MB = arg('heap-limit-mb', '');
+/** At the largest size, each statement of the campaign progress computation timed. */
+const CAMPAIGN_BREAKDOWN = flag('campaign-breakdown');
 
 /** A schedule that never fires during a run: every pass here is started explicitly. */
 const IDLE_SCHEDULE = {
@@ -153,13 +158,30 @@ async function pavedRoadFigures(size: number) {
   const components = sampleComponents(entities, 2000);
   const changedRef = stringifyEntityRef(entities[entities.length - 1]);
   const groups = entities.filter(e => e.kind === 'Group').length;
+  // The group tree (spec.parent), for the campaign breakdown's owner scopes.
+  const children = new Map<string, string[]>();
+  for (const e of entities) {
+    const parent = (e.spec as { parent?: string } | undefined)?.parent;
+    if (e.kind === 'Group' && parent) {
+      const ref = `group:default/${parent}`;
+      children.set(ref, [...(children.get(ref) ?? []), stringifyEntityRef(e)]);
+    }
+  }
+  const descendantsOf = (ref: string): string[] => [
+    ref,
+    ...(children.get(ref) ?? []).flatMap(descendantsOf),
+  ];
+  const campaigns = benchCampaigns();
   const backend = await startBenchBackend({
     port: 7101,
     entities,
     databasePrefix: 'paved_road_bench_main_',
     db: DB,
     config: {
-      pavedRoad: { schedule: IDLE_SCHEDULE },
+      pavedRoad: {
+        schedule: IDLE_SCHEDULE,
+        campaigns: campaigns as unknown as JsonObject[],
+      },
       app: { title: 'Paved Road benchmark', packages: 'all' },
       organization: { name: 'Benchmark' },
       auth: {
@@ -241,6 +263,13 @@ async function pavedRoadFigures(size: number) {
         body: '{}',
       }),
     );
+    // And one with nothing changed: the campaigns' progress is skipped.
+    const [unchanged, unchangedMs] = await timed(() =>
+      backend.request('/api/paved-road/evaluate', {
+        method: 'POST',
+        body: '{}',
+      }),
+    );
 
     const entityLoad = await endpointLoads(
       (requests, shape) =>
@@ -280,13 +309,49 @@ async function pavedRoadFigures(size: number) {
       });
     }
 
+    // After every measurement, against the database before it is dropped.
+    let breakdown;
+    if (
+      CAMPAIGN_BREAKDOWN &&
+      DB === 'postgres' &&
+      size === Math.max(...SIZES)
+    ) {
+      const { scorecards: definitions } = await backend.request(
+        '/api/paved-road/scorecards',
+      );
+      breakdown = await campaignBreakdown({
+        databasePrefix: 'paved_road_bench_main_',
+        campaigns,
+        scorecards: definitions,
+        descendantsOf,
+        outPath: join(OUT_DIR, `campaigns-${size}.txt`),
+      });
+    }
+
     return {
       scorecards,
       checks,
       fullMs,
+      campaigns: campaigns.length,
+      full: {
+        durationMs: full.durationMs,
+        campaignsMs: full.campaignsMs,
+      },
       oneMs,
       incMs,
       incEvaluated: incremental.evaluated,
+      incremental: {
+        durationMs: incremental.durationMs,
+        campaignsMs: incremental.campaignsMs,
+      },
+      unchangedMs,
+      unchanged: {
+        evaluated: unchanged.evaluated,
+        durationMs: unchanged.durationMs,
+        campaignsMs: unchanged.campaignsMs,
+      },
+      breakdown,
+      loadAverage: require('node:os').loadavg(),
       entityLoad,
       aggregatesLoad,
       healthLoad,
@@ -474,12 +539,65 @@ async function main() {
     );
     const loads = (name: string, l: { open: LoadResult; closed: LoadResult }) =>
       log(`  ${name}: ${latency(l.open)}; saturated: ${latency(l.closed)}`);
+    const share = (pass: { durationMs?: number; campaignsMs?: number }) =>
+      pass.campaignsMs === undefined
+        ? `skipped (nothing changed) of the pass's ${num(pass.durationMs)}`
+        : `${num(pass.campaignsMs)} of the pass's ${num(pass.durationMs)} (${(
+            (100 * pass.campaignsMs) /
+            (pass.durationMs ?? NaN)
+          ).toFixed(1)} %)`;
+    log(
+      `  campaign progress (${r.campaigns} campaigns), in the pass's own time:`,
+    );
+    log(`    full pass: ${share(r.full)}`);
+    log(`    incremental pass after one change: ${share(r.incremental)}`);
+    log(
+      `    incremental pass with nothing changed (${
+        r.unchanged.evaluated
+      } evaluated, ${ms(r.unchangedMs)}): ${share(r.unchanged)}`,
+    );
+    if (r.breakdown) {
+      const b = r.breakdown;
+      const top = (kinds: Array<[string, { count: number; ms: number }]>) =>
+        kinds.map(([kind, k]) => `${kind} ${k.count}x ${ms(k.ms)}`).join('; ');
+      log(
+        `    breakdown, every statement timed (bench/out/campaigns-${size}.txt): steady (every entity stored, as in an incremental pass) ${ms(
+          b.steadyMs,
+        )}: ${top(b.steadyByKind)}`,
+      );
+      log(
+        `    cold (every entity joins, as in the first pass) ${ms(
+          b.coldMs,
+        )}: ${top(b.coldByKind)}`,
+      );
+      log(
+        `    steady again after ANALYZE (${ms(b.analyzeMs)}; autovacuum ${
+          b.autovacuum
+        } on this server, so the passes planned without statistics) ${ms(
+          b.analyzedMs,
+        )}: ${top(b.analyzedByKind)}`,
+      );
+      log(
+        `  template release tracker per pass: ${ms(
+          b.releaseUpdateMs,
+        )}, of which the version count query ${ms(
+          b.releaseQueryMs,
+        )} (median of 5; after ANALYZE ${ms(b.releaseAnalyzed.updateMs)}, ${ms(
+          b.releaseAnalyzed.queryMs,
+        )})`,
+      );
+    }
     loads('GET entity scorecards', r.entityLoad);
     loads(
       `GET aggregates (${(r.aggregatesBytes / 1024).toFixed(0)} KiB)`,
       r.aggregatesLoad,
     );
     loads("GET health (the backend's floor)", r.healthLoad);
+    log(
+      `  machine load average (1, 5, 15 min) at the phase's end: ${r.loadAverage
+        .map((l: number) => l.toFixed(1))
+        .join(', ')}`,
+    );
     if (r.render) {
       log(
         `  dashboard first meaningful render: ${
