@@ -192,19 +192,20 @@ export const pavedRoadPlugin = createBackendPlugin({
           retryAfterMs: catchUp.retryAfterMs,
         });
         await scheduled.start();
+        const notificationsConfig = readNotificationsConfig(config);
         const notifier = new CampaignNotifier({
           notifications: deps.notifications,
           log: await NotificationLog.create({ database }),
           campaigns: campaignList,
           progress,
           exemptions,
-          config: readNotificationsConfig(config),
+          config: notificationsConfig,
           logger,
         });
         await deps.scheduler.scheduleTask({
           id: NOTIFICATIONS_TASK_ID,
           scope: 'global',
-          ...readNotificationsConfig(config).schedule,
+          ...notificationsConfig.schedule,
           fn: async () => {
             await notifier.run();
           },

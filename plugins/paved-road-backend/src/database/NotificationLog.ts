@@ -12,14 +12,6 @@ const migrationsDir = resolvePackagePath(
 /** Notifications sent, by key. @internal */
 export const NOTIFICATIONS_SENT = 'paved_road_notifications_sent';
 
-/** A sent notification's record. @internal */
-export interface SentNotification {
-  key: string;
-  kind: string;
-  recipients: string[];
-  sentAt: string;
-}
-
 /**
  * The log of sent notifications: {@link NotificationLog.claim} inserts a key once, so of
  * any number of senders (replicas, restarts) exactly one gets to send it. A send that
@@ -58,24 +50,5 @@ export class NotificationLog {
       .ignore()
       .returning('key');
     return Array.isArray(inserted) && inserted.length > 0;
-  }
-
-  /** Every sent notification, oldest first (for tests and support). */
-  async list(): Promise<SentNotification[]> {
-    const rows: Array<{
-      key: string;
-      kind: string;
-      recipients: string;
-      sent_at: Date | string | number;
-    }> = await this.db(NOTIFICATIONS_SENT).orderBy([
-      { column: 'sent_at' },
-      { column: 'key' },
-    ]);
-    return rows.map(r => ({
-      key: r.key,
-      kind: r.kind,
-      recipients: JSON.parse(r.recipients),
-      sentAt: new Date(r.sent_at).toISOString(),
-    }));
   }
 }
